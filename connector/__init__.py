@@ -1,0 +1,69 @@
+"""The connector's Flask application factory."""
+
+from __future__ import annotations
+
+import json
+import logging
+from decimal import Decimal
+from pathlib import Path
+
+from flask import Flask
+from flask.json.provider import DefaultJSONProvider
+
+from connector import config
+
+
+class DecimalJSONProvider(DefaultJSONProvider):
+    """Parse JSON numbers with a fraction as ``Decimal``: money never passes through float."""
+
+    def loads(self, s, **kwargs):
+        kwargs.setdefault("parse_float", Decimal)
+        return json.loads(s, **kwargs)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app. Nothing here connects to Redis or the database."""
+    settings = config.from_environ()
+    if test_config:
+        settings.update(test_config)
+    app = Flask(__name__, instance_path=settings["INSTANCE_PATH"], instance_relative_config=True)
+    app.config.from_mapping(settings)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.json = DecimalJSONProvider(app)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from connector import i18n
+    from connector.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
+    i18n.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    import connector.models  # noqa: F401  (registers the tables)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from connector import api, cli, errors, health
+    from connector.auth import views as auth_views
+    from connector.listings import image_views
+    from connector.listings import views as listing_views
+    from jobs import worker
+
+    api.init_app(app)
+    # After flask-smorest, which installs its own handler: ours gives one envelope.
+    errors.init_app(app)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(image_views.bp)
+    app.register_blueprint(auth_views.bp)
+    app.register_blueprint(listing_views.bp)
+    cli.init_app(app)
+    worker.init_app(app)

@@ -1,0 +1,1 @@
+"""Accounts: password sign-in for the pages, bearer tokens for the API."""

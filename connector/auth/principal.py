@@ -1,0 +1,80 @@
+"""Who is calling: a bearer token for the API, a session for the web pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import g, request
+from flask_login import current_user
+from flask_smorest import abort
+
+from connector.extensions import db, login_manager
+from connector.models import ApiToken, Role, User
+from connector.models.account import hash_token
+from connector.models.types import utcnow
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.is_active else None
+
+
+def _bearer_secret() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return None
+    return secret.strip()
+
+
+def token_user() -> User | None:
+    """The active user behind the request's bearer token, if any."""
+    if "token_user" in g:
+        return g.token_user
+    user = None
+    secret = _bearer_secret()
+    if secret:
+        token = db.session.execute(
+            db.select(ApiToken).where(ApiToken.token_hash == hash_token(secret))
+        ).scalar_one_or_none()
+        if token is not None and token.active and token.user.is_active:
+            user = token.user
+            token.last_used_at = utcnow()
+            db.session.commit()
+    g.token_user = user
+    return user
+
+
+def api_user(*roles: Role) -> User:
+    """The API caller; 401 without a valid token, 403 when its role may not act here."""
+    user = token_user()
+    if user is None:
+        abort(
+            401,
+            message="Send a valid API token as 'Authorization: Bearer <token>'.",
+            headers={"WWW-Authenticate": 'Bearer realm="connector"'},
+        )
+    if roles and user.role not in roles:
+        abort(403, message="This token's role may not use this endpoint.")
+    return user
+
+
+def requires_api_role(*roles: Role) -> Callable:
+    """Decorator form of :func:`api_user`; the view receives ``user=``."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            return view(*args, user=api_user(*roles), **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def web_user() -> User | None:
+    return current_user if current_user.is_authenticated else None

@@ -1,0 +1,68 @@
+"""Command-line tools: ``flask --app wsgi demo|users ...``."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from connector.auth.tokens import issue_token
+from connector.extensions import db
+from connector.models import Role, Supplier, User
+
+demo_cli = AppGroup("demo", help="Demo data.")
+users_cli = AppGroup("users", help="Accounts and API tokens.")
+
+
+@demo_cli.command("load")
+def demo_load() -> None:
+    """Load the demo supplier, accounts, tokens and listing (idempotent)."""
+    from connector.demo import load_demo
+
+    info = load_demo()
+    click.echo(f"demo accounts (password {info['password']}):")
+    for email, role in info["accounts"]:
+        click.echo(f"  {role:9} {email}")
+    for role, secret in info["tokens"].items():
+        click.echo(f"  API token ({role}): {secret}")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", "display_name", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--supplier", "supplier_name", help="Factory name (exporters); created if new.")
+@click.password_option()
+def users_create(email: str, display_name: str, role: str, supplier_name: str | None, password: str):
+    """Create a user; exporters belong to a supplier."""
+    if db.session.execute(select(User).where(User.email == email)).first():
+        raise click.ClickException(f"{email} already exists")
+    supplier = None
+    if role == Role.EXPORTER:
+        if not supplier_name:
+            raise click.ClickException("an exporter needs --supplier")
+        supplier = db.session.execute(
+            select(Supplier).where(Supplier.name == supplier_name)
+        ).scalar_one_or_none() or Supplier(name=supplier_name)
+    user = User(email=email, display_name=display_name, role=role, supplier=supplier)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"created {role} {email} (id {user.id})")
+
+
+@users_cli.command("token")
+@click.option("--email", required=True)
+@click.option("--name", default="cli", show_default=True)
+def users_token(email: str, name: str) -> None:
+    """Issue an API token for a user and print it once."""
+    user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+    if user is None:
+        raise click.ClickException(f"no user {email}")
+    _token, secret = issue_token(user, name)
+    click.echo(secret)
+
+
+def init_app(app) -> None:
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(users_cli)

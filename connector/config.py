@@ -1,0 +1,86 @@
+"""Configuration, read from the environment in one place.
+
+Every setting of ours carries the ``CONNECTOR_`` prefix; ``DATABASE_URL``,
+``REDIS_URL`` and ``PORT`` keep their conventional names because hosting
+platforms set them.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+PREFIX = "CONNECTOR_"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+UI_LOCALES = ("zh_Hans", "en")
+
+
+def database_url(raw: str | None, instance_path: Path) -> str:
+    """Normalise a DATABASE_URL so SQLAlchemy uses the psycopg 3 driver."""
+    if not raw:
+        return f"sqlite:///{instance_path / 'connector.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
+def _secret_key(environ: Mapping[str, str], instance_path: Path) -> str:
+    """The session key must be the same in every gunicorn worker, so a generated
+    one is kept in the instance folder rather than made per process."""
+    configured = environ.get(PREFIX + "SECRET_KEY")
+    if configured:
+        return configured
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(PREFIX + name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{PREFIX}{name} must be an integer, got {raw!r}") from exc
+
+
+def from_environ(environ: Mapping[str, str] | None = None) -> dict:
+    """Build the Flask config mapping from environment variables."""
+    env = os.environ if environ is None else environ
+    instance_path = Path(env.get(PREFIX + "INSTANCE_PATH") or DEFAULT_INSTANCE)
+    max_upload_mb = _int(env, "MAX_UPLOAD_MB", 8)
+    return {
+        "INSTANCE_PATH": str(instance_path),
+        "SECRET_KEY": _secret_key(env, instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
+        "REDIS_URL": env.get("REDIS_URL") or env.get(PREFIX + "REDIS_URL") or "redis://127.0.0.1:6379/0",
+        "RQ_QUEUES": ["default"],
+        "JOB_TIMEOUT_SECONDS": _int(env, "JOB_TIMEOUT_SECONDS", 300),
+        # Whole request bodies: several images plus the form; a larger body is a 413.
+        "MAX_CONTENT_LENGTH": max_upload_mb * 1024 * 1024,
+        "IMAGE_MAX_BYTES": _int(env, "IMAGE_MAX_KB", 5 * 1024) * 1024,
+        "IMAGE_DIR": str(instance_path / "images"),
+        "BABEL_DEFAULT_LOCALE": env.get(PREFIX + "DEFAULT_LOCALE", "zh_Hans"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "locales"),
+        "UI_LOCALES": UI_LOCALES,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get(PREFIX + "SECURE_COOKIES", "0") == "1",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "API_TITLE": "Cross-border connector API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.1.0",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }

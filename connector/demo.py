@@ -1,0 +1,98 @@
+"""Demo data for ``make run``: loading it twice adds nothing."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from connector.extensions import db
+from connector.listings import service
+from connector.models import ApiToken, Listing, Role, Supplier, User
+from connector.models.account import hash_token
+
+DEMO_PASSWORD = "demo-pass-2026"
+DEMO_SUPPLIER = "义乌市星辰服饰有限公司"
+# A fixed secret so `make run` can print a working token every time; it only
+# exists in databases that loaded the demo data.
+DEMO_EXPORTER_TOKEN = "cbc_demo_exporter_0000000000000000000000000000"
+DEMO_OPS_TOKEN = "cbc_demo_ops_00000000000000000000000000000000"
+
+ACCOUNTS = (
+    ("exporter@demo.example", "星辰服饰 · 王丽", Role.EXPORTER, DEMO_EXPORTER_TOKEN),
+    ("ops@demo.example", "Ops · Demo", Role.OPS, DEMO_OPS_TOKEN),
+)
+
+DEMO_LISTING = {
+    "status": "submitted",
+    "title_zh": "纯棉圆领短袖T恤 男女同款 可印logo",
+    "description_zh": "180克精梳棉，圆领，男女同款。支持丝印/热转印logo，量大从优。",
+    "category": "服装 > T恤",
+    "attributes": [{"name": "材质", "value": "100%棉"}, {"name": "克重", "value": "180g"}],
+    "hs_code": "6109100000",
+    "weight_g": 220,
+    "length_cm": Decimal("30"),
+    "width_cm": Decimal("25"),
+    "height_cm": Decimal("2"),
+    "lead_time_days": 5,
+    "moq": 50,
+    "price_tiers": [
+        {"min_qty": 50, "unit_price": Decimal("18.50")},
+        {"min_qty": 200, "unit_price": Decimal("16.80")},
+        {"min_qty": 1000, "unit_price": Decimal("14.90")},
+    ],
+    "variants": [
+        {"sku": "TS180-WHT-M", "options": {"颜色": "白色", "尺码": "M"}, "price": None,
+         "price_delta": None, "stock": 1200},
+        {"sku": "TS180-WHT-XL", "options": {"颜色": "白色", "尺码": "XL"}, "price": None,
+         "price_delta": Decimal("1.00"), "stock": 800},
+        {"sku": "TS180-BLK-M", "options": {"颜色": "黑色", "尺码": "M"}, "price": None,
+         "price_delta": Decimal("0.50"), "stock": 950},
+    ],
+    "customizations": [
+        {"name": "丝印logo（单色）", "extra_unit_cost": Decimal("1.20"), "extra_moq": 200},
+    ],
+    "images": [],
+}
+
+
+def _user(email: str, name: str, role: Role, supplier: Supplier | None) -> User:
+    user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+    if user is None:
+        user = User(email=email, display_name=name, role=role, supplier=supplier)
+        user.set_password(DEMO_PASSWORD)
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def load_demo() -> dict:
+    """Create the demo supplier, accounts, tokens and one listing, unless present."""
+    supplier = db.session.execute(
+        select(Supplier).where(Supplier.name == DEMO_SUPPLIER)
+    ).scalar_one_or_none()
+    if supplier is None:
+        supplier = Supplier(name=DEMO_SUPPLIER)
+        db.session.add(supplier)
+        db.session.flush()
+    users = {}
+    for email, name, role, secret in ACCOUNTS:
+        user = _user(email, name, role, supplier if role == Role.EXPORTER else None)
+        users[role] = user
+        exists = db.session.execute(
+            select(ApiToken).where(ApiToken.token_hash == hash_token(secret))
+        ).scalar_one_or_none()
+        if exists is None:
+            token, _ = ApiToken.issue(user, "demo", raw=secret)
+            db.session.add(token)
+    db.session.commit()
+    has_listing = db.session.execute(
+        select(Listing.id).where(Listing.supplier_id == supplier.id).limit(1)
+    ).first()
+    if has_listing is None:
+        service.create_listing(users[Role.EXPORTER], supplier.id, DEMO_LISTING)
+    return {
+        "password": DEMO_PASSWORD,
+        "accounts": [(email, role.value) for email, _n, role, _s in ACCOUNTS],
+        "tokens": {role.value: secret for _e, _n, role, secret in ACCOUNTS},
+    }

@@ -1,0 +1,130 @@
+"""marshmallow fields whose error messages are translatable.
+
+The messages are lazy strings: they are rendered in the caller's language when
+the error envelope is built, so one schema serves the API and the web form.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal as PyDecimal
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError, fields, validate
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+REQUIRED = {
+    "required": _l("This field is required."),
+    "null": _l("This field is required."),
+}
+
+
+class String(fields.String):
+    """Trimmed text without control characters (PostgreSQL rejects NUL bytes)."""
+
+    default_error_messages = {
+        **REQUIRED,
+        "invalid": _l("Enter text."),
+        "control": _l("Remove the control characters from this text."),
+    }
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if _CONTROL.search(text):
+            raise self.make_error("control")
+        return text.strip()
+
+
+class Integer(fields.Integer):
+    default_error_messages = {
+        **REQUIRED,
+        "invalid": _l("Enter a whole number."),
+        "too_large": _l("This number is too large."),
+    }
+
+    def _validated(self, value):
+        # The base class would truncate 1.5 to 1 and take True as 1.
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        if isinstance(value, str):
+            value = value.strip()
+            if not re.fullmatch(r"[+-]?\d{1,15}", value):
+                raise self.make_error("invalid")
+        elif isinstance(value, float | PyDecimal) and not _integral(value):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+def _integral(value: float | PyDecimal) -> bool:
+    number = PyDecimal(str(value))
+    return number.is_finite() and number == number.to_integral_value()
+
+
+class Decimal(fields.Decimal):
+    """A ``Decimal`` written out as a string, never a float."""
+
+    default_error_messages = {
+        **REQUIRED,
+        "invalid": _l("Enter a number."),
+        "special": _l("Enter a finite number."),
+        "too_large": _l("This number is too large."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("as_string", True)
+        super().__init__(**kwargs)
+
+    def _validated(self, value):
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        if isinstance(value, float):
+            # Only reachable when a caller bypasses our JSON parser; a float has
+            # already lost the exact value the user typed.
+            raise self.make_error("invalid")
+        if isinstance(value, str):
+            value = value.strip()
+            if len(value) > 30:
+                raise self.make_error("too_large")
+        return super()._validated(value)
+
+
+class Boolean(fields.Boolean):
+    default_error_messages = {**REQUIRED, "invalid": _l("Choose yes or no.")}
+
+
+class List(fields.List):
+    default_error_messages = {**REQUIRED, "invalid": _l("Enter a list.")}
+
+
+class Dict(fields.Dict):
+    default_error_messages = {**REQUIRED, "invalid": _l("Enter a mapping of names to values.")}
+
+
+class Nested(fields.Nested):
+    default_error_messages = {**REQUIRED, "type": _l("Enter an object.")}
+
+
+class Url(String):
+    """An absolute http(s) URL (``fields.Url`` insists on a plain-str message)."""
+
+    default_error_messages = {"invalid_url": _l("Enter a full http:// or https:// address.")}
+    _check = validate.URL(schemes={"http", "https"}, require_tld=False)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return self._check(text)
+        except ValidationError as exc:
+            raise self.make_error("invalid_url") from exc
+
+
+def decimal_places(limit: int, message):
+    """A validator: at most ``limit`` digits after the decimal point."""
+
+    def validate(value) -> None:
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > limit:
+            raise ValidationError(message)
+
+    return validate

@@ -1,0 +1,1 @@
+"""Onboarding: the exporter's listings, through the web form and the API."""

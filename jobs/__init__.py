@@ -1,0 +1,1 @@
+"""RQ jobs. Each job takes ids, loads its state from the database, and is safe to run twice."""

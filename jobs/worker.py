@@ -1,0 +1,66 @@
+"""The RQ worker and the periodic sweeps, started through the app's CLI.
+
+``flask --app wsgi worker`` runs a worker (with RQ's scheduler for retries
+and delayed jobs); ``flask --app wsgi cron`` runs the periodic sweeps.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from rq import Worker
+from rq.cron import CronScheduler
+
+from connector.extensions import db
+from connector.services import get_queue, get_redis
+from jobs.images import sweep_missing_thumbnails
+
+log = logging.getLogger(__name__)
+
+
+class AppWorker(Worker):
+    """A forking worker whose work horses use fresh database connections.
+
+    A pooled connection inherited across ``fork`` would be shared by two
+    processes; disposing the pool (without closing the parent's sockets) in the
+    child gives each job connections of its own.
+    """
+
+    def perform_job(self, job, queue, execution) -> bool:
+        db.engine.dispose(close=False)
+        try:
+            return super().perform_job(job, queue, execution)
+        finally:
+            db.session.remove()
+
+
+def register_sweeps(scheduler: CronScheduler, interval: int) -> None:
+    scheduler.register(sweep_missing_thumbnails, queue_name="default", interval=interval)
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Run an RQ worker on the configured queues, with its scheduler."""
+    queues = [get_queue(name) for name in current_app.config["RQ_QUEUES"]]
+    worker = AppWorker(queues, connection=get_redis())
+    worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
+
+
+@click.command("cron")
+@click.option("--interval", default=60, show_default=True, help="Seconds between sweeps.")
+@with_appcontext
+def cron_command(interval: int) -> None:
+    """Run the periodic sweeps that re-enqueue work a lost job left behind."""
+    scheduler = CronScheduler(connection=get_redis())
+    register_sweeps(scheduler, interval)
+    scheduler.start()
+
+
+def init_app(app) -> None:
+    app.cli.add_command(worker_command)
+    app.cli.add_command(cron_command)
