@@ -33,7 +33,9 @@ def demo_load() -> None:
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--supplier", "supplier_name", help="Factory name (exporters); created if new.")
 @click.password_option()
-def users_create(email: str, display_name: str, role: str, supplier_name: str | None, password: str):
+def users_create(
+    email: str, display_name: str, role: str, supplier_name: str | None, password: str
+):
     """Create a user; exporters belong to a supplier."""
     if db.session.execute(select(User).where(User.email == email)).first():
         raise click.ClickException(f"{email} already exists")

@@ -63,7 +63,9 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict:
         "INSTANCE_PATH": str(instance_path),
         "SECRET_KEY": _secret_key(env, instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
-        "REDIS_URL": env.get("REDIS_URL") or env.get(PREFIX + "REDIS_URL") or "redis://127.0.0.1:6379/0",
+        "REDIS_URL": env.get("REDIS_URL")
+        or env.get(PREFIX + "REDIS_URL")
+        or "redis://127.0.0.1:6379/0",
         "RQ_QUEUES": ["default"],
         "JOB_TIMEOUT_SECONDS": _int(env, "JOB_TIMEOUT_SECONDS", 300),
         # Whole request bodies: several images plus the form; a larger body is a 413.

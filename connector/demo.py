@@ -42,12 +42,27 @@ DEMO_LISTING = {
         {"min_qty": 1000, "unit_price": Decimal("14.90")},
     ],
     "variants": [
-        {"sku": "TS180-WHT-M", "options": {"颜色": "白色", "尺码": "M"}, "price": None,
-         "price_delta": None, "stock": 1200},
-        {"sku": "TS180-WHT-XL", "options": {"颜色": "白色", "尺码": "XL"}, "price": None,
-         "price_delta": Decimal("1.00"), "stock": 800},
-        {"sku": "TS180-BLK-M", "options": {"颜色": "黑色", "尺码": "M"}, "price": None,
-         "price_delta": Decimal("0.50"), "stock": 950},
+        {
+            "sku": "TS180-WHT-M",
+            "options": {"颜色": "白色", "尺码": "M"},
+            "price": None,
+            "price_delta": None,
+            "stock": 1200,
+        },
+        {
+            "sku": "TS180-WHT-XL",
+            "options": {"颜色": "白色", "尺码": "XL"},
+            "price": None,
+            "price_delta": Decimal("1.00"),
+            "stock": 800,
+        },
+        {
+            "sku": "TS180-BLK-M",
+            "options": {"颜色": "黑色", "尺码": "M"},
+            "price": None,
+            "price_delta": Decimal("0.50"),
+            "stock": 950,
+        },
     ],
     "customizations": [
         {"name": "丝印logo（单色）", "extra_unit_cost": Decimal("1.20"), "extra_moq": 200},

@@ -87,7 +87,14 @@ def handle_http_exception(error: HTTPException):
     status = error.code or 500
     data = getattr(error, "data", None) or {}
     fields = data.get("errors") or data.get("messages")
-    if isinstance(fields, Mapping) and set(fields) <= {"json", "query", "form", "files", "headers", "view_args"}:
+    if isinstance(fields, Mapping) and set(fields) <= {
+        "json",
+        "query",
+        "form",
+        "files",
+        "headers",
+        "view_args",
+    }:
         # webargs nests errors by location; the field names are what a client needs.
         merged: dict = {}
         for value in fields.values():
@@ -104,10 +111,13 @@ def handle_http_exception(error: HTTPException):
             headers["Allow"] = ", ".join(valid_methods)
         return error_response(status, message, fields, data.get("code"), headers)
     _code, default_message = CODES.get(status, ("error", _l("Request failed.")))
-    return (
-        render_template("error.html", status=status, message=message or default_message),
-        status,
-    )
+    text = str(message or default_message)
+    try:
+        return render_template("error.html", status=status, message=text), status
+    except Exception:
+        # An error page must never fail in turn (a broken template, a DB outage).
+        log.exception("error page for %s failed to render", status)
+        return Response(f"{status}: {text}", status=status, mimetype="text/plain")
 
 
 def handle_unexpected(error: Exception):

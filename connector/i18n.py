@@ -7,7 +7,13 @@ from flask_login import current_user
 
 from connector.extensions import babel
 
-LANGUAGE_NAMES = {"zh_Hans": "简体中文", "en": "English", "vi": "Tiếng Việt", "ru": "Русский", "kk": "Қазақ тілі"}
+LANGUAGE_NAMES = {
+    "zh_Hans": "简体中文",
+    "en": "English",
+    "vi": "Tiếng Việt",
+    "ru": "Русский",
+    "kk": "Қазақ тілі",
+}
 
 
 def available_locales() -> tuple[str, ...]:

@@ -78,7 +78,9 @@ def list_listings(args, user: User):
 
 
 @blp.post("/")
-@blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": ListingInSchema}}})
+@blp.doc(
+    requestBody={"required": True, "content": {"application/json": {"schema": ListingInSchema}}}
+)
 @blp.response(201, ListingOutSchema)
 @blp.alt_response(401, schema=ErrorEnvelopeSchema)
 @blp.alt_response(403, schema=ErrorEnvelopeSchema)
@@ -107,7 +109,9 @@ def get_listing(listing_id: int, user: User):
 
 
 @blp.patch("/<int:listing_id>")
-@blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": ListingPatchSchema}}})
+@blp.doc(
+    requestBody={"required": True, "content": {"application/json": {"schema": ListingPatchSchema}}}
+)
 @blp.response(200, ListingOutSchema)
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
 @blp.alt_response(415, schema=ErrorEnvelopeSchema)

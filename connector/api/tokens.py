@@ -48,7 +48,8 @@ def list_tokens(user: User):
 def create_token(args, user: User):
     """Create a token; store the secret now, it cannot be shown again."""
     token, secret = issue_token(user, args["name"])
-    return {**TokenOutSchema().dump(token), "token": secret}
+    shown = ("id", "name", "hint", "created_at", "last_used_at", "revoked_at")
+    return {**{name: getattr(token, name) for name in shown}, "token": secret}
 
 
 @blp.delete("/<int:token_id>")

@@ -16,8 +16,12 @@ from connector.extensions import db
 from connector.models import StoredImage
 
 # Formats a marketplace feed accepts; the extension comes from the content, not the name.
-FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp"),
-           "GIF": ("image/gif", "gif")}
+FORMATS = {
+    "JPEG": ("image/jpeg", "jpg"),
+    "PNG": ("image/png", "png"),
+    "WEBP": ("image/webp", "webp"),
+    "GIF": ("image/gif", "gif"),
+}
 MAX_SIDE_PX = 10_000
 THUMB_SIDE_PX = 320
 
@@ -25,7 +29,7 @@ THUMB_SIDE_PX = 320
 Image.MAX_IMAGE_PIXELS = 60_000_000
 
 
-class ImageRejected(ValueError):  # noqa: N818 - reads as a sentence at raise sites
+class ImageRejected(ValueError):
     """The upload is not an image we keep; ``message`` is shown beside the field."""
 
     def __init__(self, code: str, message):

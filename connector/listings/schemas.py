@@ -16,6 +16,7 @@ from marshmallow import (
     Schema,
     ValidationError,
     fields,
+    post_load,
     pre_load,
     validate,
     validates_schema,
@@ -25,6 +26,8 @@ from connector import fields as f
 from connector.models import ListingStatus
 
 MAX_PRICE = Decimal("1000000")
+FEN = Decimal("0.01")
+CM = Decimal("0.1")
 MAX_WEIGHT_G = 70_000  # a single cross-border parcel; heavier goods travel as freight
 MAX_SIDE_CM = Decimal("300")
 MAX_QTY = 10_000_000
@@ -46,7 +49,9 @@ class AttributeSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    name = f.String(required=True, validate=validate.Length(1, 60, error=_l("Use 1 to 60 characters.")))
+    name = f.String(
+        required=True, validate=validate.Length(1, 60, error=_l("Use 1 to 60 characters."))
+    )
     value = f.String(
         required=True, validate=validate.Length(1, 200, error=_l("Use 1 to 200 characters."))
     )
@@ -79,7 +84,9 @@ class VariantSchema(Schema):
         values=f.String(validate=validate.Length(1, 60, error=_l("Use 1 to 60 characters."))),
         load_default=dict,
     )
-    price = f.Decimal(allow_none=True, load_default=None, validate=[_positive_price(), price_places])
+    price = f.Decimal(
+        allow_none=True, load_default=None, validate=[_positive_price(), price_places]
+    )
     price_delta = f.Decimal(
         allow_none=True,
         load_default=None,
@@ -107,13 +114,13 @@ class CustomizationSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    name = f.String(required=True, validate=validate.Length(1, 120, error=_l("Use 1 to 120 characters.")))
+    name = f.String(
+        required=True, validate=validate.Length(1, 120, error=_l("Use 1 to 120 characters."))
+    )
     extra_unit_cost = f.Decimal(
         required=True,
         validate=[
-            validate.Range(
-                min=Decimal("0"), max=MAX_PRICE, error=_l("Enter a cost of 0 or more.")
-            ),
+            validate.Range(min=Decimal("0"), max=MAX_PRICE, error=_l("Enter a cost of 0 or more.")),
             price_places,
         ],
     )
@@ -171,7 +178,10 @@ class ListingInSchema(Schema):
     title_zh = f.String(
         required=True,
         validate=validate.Length(1, 200, error=_l("Use 1 to 200 characters.")),
-        metadata={"description": "Title as sold at home, in Chinese.", "example": "纯棉圆领T恤 男女同款"},
+        metadata={
+            "description": "Title as sold at home, in Chinese.",
+            "example": "纯棉圆领T恤 男女同款",
+        },
     )
     description_zh = f.String(
         load_default="",
@@ -182,13 +192,18 @@ class ListingInSchema(Schema):
         load_default=None,
         validate=validate.Length(1, 120, error=_l("Use 1 to 120 characters.")),
     )
-    attributes = f.List(f.Nested(AttributeSchema), load_default=list,
-                        validate=validate.Length(max=50, error=_l("Use at most 50 attributes.")))
+    attributes = f.List(
+        f.Nested(AttributeSchema),
+        load_default=list,
+        validate=validate.Length(max=50, error=_l("Use at most 50 attributes.")),
+    )
     hs_code = f.String(
         allow_none=True,
         load_default=None,
         validate=validate.Regexp(r"^\d{6,10}$", error=_l("Enter an HS code of 6 to 10 digits.")),
-        metadata={"description": "Harmonized System code, 6-10 digits; dots and spaces are ignored."},
+        metadata={
+            "description": "Harmonized System code, 6-10 digits; dots and spaces are ignored."
+        },
     )
     weight_g = f.Integer(
         allow_none=True,
@@ -198,15 +213,36 @@ class ListingInSchema(Schema):
         ),
         metadata={"description": "Packed weight of one unit, in grams."},
     )
-    length_cm = f.Decimal(allow_none=True, load_default=None, validate=[
-        validate.Range(Decimal("0.1"), MAX_SIDE_CM, error=_l("Enter a size between 0.1 and 300 cm.")),
-        size_places])
-    width_cm = f.Decimal(allow_none=True, load_default=None, validate=[
-        validate.Range(Decimal("0.1"), MAX_SIDE_CM, error=_l("Enter a size between 0.1 and 300 cm.")),
-        size_places])
-    height_cm = f.Decimal(allow_none=True, load_default=None, validate=[
-        validate.Range(Decimal("0.1"), MAX_SIDE_CM, error=_l("Enter a size between 0.1 and 300 cm.")),
-        size_places])
+    length_cm = f.Decimal(
+        allow_none=True,
+        load_default=None,
+        validate=[
+            validate.Range(
+                Decimal("0.1"), MAX_SIDE_CM, error=_l("Enter a size between 0.1 and 300 cm.")
+            ),
+            size_places,
+        ],
+    )
+    width_cm = f.Decimal(
+        allow_none=True,
+        load_default=None,
+        validate=[
+            validate.Range(
+                Decimal("0.1"), MAX_SIDE_CM, error=_l("Enter a size between 0.1 and 300 cm.")
+            ),
+            size_places,
+        ],
+    )
+    height_cm = f.Decimal(
+        allow_none=True,
+        load_default=None,
+        validate=[
+            validate.Range(
+                Decimal("0.1"), MAX_SIDE_CM, error=_l("Enter a size between 0.1 and 300 cm.")
+            ),
+            size_places,
+        ],
+    )
     lead_time_days = f.Integer(
         allow_none=True,
         load_default=None,
@@ -238,6 +274,23 @@ class ListingInSchema(Schema):
         load_default=list,
         validate=validate.Length(max=15, error=_l("Use at most 15 images.")),
     )
+
+    @post_load
+    def _canonical_places(self, data, **kwargs):
+        # CNY prices carry fen and sizes millimetres, whatever the sender typed
+        # ("18.5" and 18.50 are the same price); validated above, so exact.
+        for name in ("length_cm", "width_cm", "height_cm"):
+            if data.get(name) is not None:
+                data[name] = data[name].quantize(CM)
+        for tier in data.get("price_tiers") or []:
+            tier["unit_price"] = tier["unit_price"].quantize(FEN)
+        for variant in data.get("variants") or []:
+            for name in ("price", "price_delta"):
+                if variant.get(name) is not None:
+                    variant[name] = variant[name].quantize(FEN)
+        for option in data.get("customizations") or []:
+            option["extra_unit_cost"] = option["extra_unit_cost"].quantize(FEN)
+        return data
 
     @pre_load
     def _normalise(self, data, **kwargs):
@@ -299,7 +352,9 @@ class ListingInSchema(Schema):
         for index, variant in enumerate(variants):
             sku = variant["sku"].upper()
             if sku in seen_skus:
-                errors.setdefault(index, {})["sku"] = [_l("This SKU is already used by another variant.")]
+                errors.setdefault(index, {})["sku"] = [
+                    _l("This SKU is already used by another variant.")
+                ]
             seen_skus.setdefault(sku, index)
             if set(variant["options"]) != option_names:
                 errors.setdefault(index, {})["options"] = [

@@ -28,7 +28,7 @@ from connector.models.types import utcnow
 log = logging.getLogger(__name__)
 
 
-class NotVisible(LookupError):  # noqa: N818
+class NotVisible(LookupError):
     """The listing does not exist for this caller (another supplier's looks the same)."""
 
 
@@ -184,9 +184,7 @@ def listing_input(listing: Listing) -> dict:
             {"name": c.name, "extra_unit_cost": str(c.extra_unit_cost), "extra_moq": c.extra_moq}
             for c in listing.customizations
         ],
-        "images": [
-            {"sha256": i.sha256} if i.sha256 else {"url": i.url} for i in listing.images
-        ],
+        "images": [{"sha256": i.sha256} if i.sha256 else {"url": i.url} for i in listing.images],
     }
 
 

@@ -15,7 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from connector.extensions import db
 from connector.models.types import UTCDateTime, utcnow
 
-TOKEN_PREFIX = "cbc_"
+TOKEN_PREFIX = "cbc_"  # noqa: S105 - a visible prefix, not a secret
 
 
 class Role(StrEnum):
