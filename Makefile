@@ -31,14 +31,14 @@ system-test:
 
 # Compiled catalogs are build output, never edited by hand.
 translations: venv
-	$(BIN)/pybabel compile -q -d locales
+	$(BIN)/pybabel compile -d locales
 
 extract-messages: venv
-	$(BIN)/pybabel extract -q -F locales/babel.cfg -k _l -k lazy_gettext \
+	$(BIN)/pybabel extract -F locales/babel.cfg -k _l -k lazy_gettext \
 		--sort-by-file --no-wrap -o locales/messages.pot .
 
 update-catalogs: extract-messages
-	$(BIN)/pybabel update -q --no-wrap -i locales/messages.pot -d locales
+	$(BIN)/pybabel update --no-wrap -i locales/messages.pot -d locales
 
 run: system-run venv translations
 	PORT=$(PORT) $(BIN)/python scripts/run_stack.py
