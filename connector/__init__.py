@@ -36,8 +36,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
     _init_extensions(app)
+    _load_markets(app)
     _register_blueprints(app)
     return app
+
+
+def _load_markets(app: Flask) -> None:
+    """Markets are data: read and validated at start, so a bad file stops the app loudly."""
+    from connector.markets.registry import load_markets
+
+    app.extensions["markets"] = load_markets(
+        Path(app.config["MARKETS_DIR"]), app.config["ENABLED_MARKETS"] or None
+    )
 
 
 def _init_extensions(app: Flask) -> None:

@@ -65,6 +65,32 @@ def users_token(email: str, name: str) -> None:
     click.echo(secret)
 
 
+fx_cli = AppGroup("fx", help="FX rates.")
+offers_cli = AppGroup("offers", help="Offers per market.")
+
+
+@fx_cli.command("refresh")
+def fx_refresh() -> None:
+    """Fetch rates from the configured providers now (and enqueue the reprices)."""
+    from jobs.fx import refresh_rates
+
+    for name, outcome in refresh_rates().items():
+        click.echo(f"{name}: {outcome}")
+
+
+@offers_cli.command("reprice")
+@click.option("--market", "codes", multiple=True, help="Market code; default every market.")
+def offers_reprice(codes: tuple[str, ...]) -> None:
+    """Reprice offers now, in this process (the worker does the same on a schedule)."""
+    from connector.offers.service import markets, reprice_market
+
+    for code in codes or tuple(markets()):
+        result = reprice_market(code)
+        click.echo(
+            f"{code}: {result.offers} offers, {result.changed} changed, {result.created} new"
+        )
+
+
 def init_app(app) -> None:
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(users_cli)
+    for group in (demo_cli, users_cli, fx_cli, offers_cli):
+        app.cli.add_command(group)

@@ -54,6 +54,21 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
         raise RuntimeError(f"{PREFIX}{name} must be an integer, got {raw!r}") from exc
 
 
+def _list(environ: Mapping[str, str], name: str) -> list[str]:
+    raw = environ.get(PREFIX + name, "")
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def _float(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(PREFIX + name)
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{PREFIX}{name} must be a number, got {raw!r}") from exc
+
+
 def from_environ(environ: Mapping[str, str] | None = None) -> dict:
     """Build the Flask config mapping from environment variables."""
     env = os.environ if environ is None else environ
@@ -85,4 +100,18 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict:
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MARKETS_DIR": env.get(PREFIX + "MARKETS_DIR") or str(PROJECT_ROOT / "markets"),
+        "ENABLED_MARKETS": _list(env, "MARKETS"),
+        # Live providers need the internet; the shipped snapshot is the offline default.
+        "FX_PROVIDERS": _list(env, "FX_PROVIDERS") or ["snapshot"],
+        "FX_REFRESH_SECONDS": _int(env, "FX_REFRESH_SECONDS", 3600),
+        # Snapshot rates are old by nature; allowed (and labelled) unless turned off.
+        "FX_ALLOW_SNAPSHOT": env.get(PREFIX + "FX_ALLOW_SNAPSHOT", "1") == "1",
+        "FX_SETTINGS": {
+            name: {
+                "url": env.get(f"{PREFIX}FX_{name.upper()}_URL"),
+                "timeout": _float(env, f"FX_{name.upper()}_TIMEOUT", 10.0),
+            }
+            for name in ("nbk", "vietcombank", "ecb")
+        },
     }

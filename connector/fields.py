@@ -125,6 +125,6 @@ def decimal_places(limit: int, message):
     def validate(value) -> None:
         exponent = value.as_tuple().exponent
         if isinstance(exponent, int) and -exponent > limit:
-            raise ValidationError(message)
+            raise ValidationError([message])  # a bare lazy string would be split into characters
 
     return validate

@@ -38,12 +38,47 @@ def _redis_and_workers() -> tuple[dict, dict]:
     return redis_state, worker_state
 
 
+def _fx_providers() -> dict:
+    """Failing rate providers degrade, not break, the system: prices keep the last good rates."""
+    from connector.models import FxProviderState
+
+    try:
+        states = db.session.execute(db.select(FxProviderState)).scalars().all()
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {"ok": False, "error": "unreadable"}
+    failing = {
+        s.name: {
+            "code": s.last_error_code,
+            "since": s.last_failure_at.isoformat(),
+            "consecutive_failures": s.consecutive_failures,
+        }
+        for s in states
+        if s.consecutive_failures
+    }
+    return {"ok": not failing, "failing": failing, "providers": sorted(s.name for s in states)}
+
+
+# Checks whose failure makes the service unusable (503); the rest are warnings.
+VITAL = ("database", "redis", "workers")
+
+
 @bp.get("/healthz")
 def healthz():
     redis_state, worker_state = _redis_and_workers()
     checks = {"database": _database(), "redis": redis_state, "workers": worker_state}
-    down = sorted(name for name, state in checks.items() if not state["ok"])
-    body = {"status": "ok" if not down else "down", "down": down, "checks": checks}
+    if checks["database"]["ok"]:
+        checks["fx_providers"] = _fx_providers()
+    down = sorted(name for name in VITAL if not checks[name]["ok"])
+    warnings = sorted(
+        name for name, state in checks.items() if name not in VITAL and not state["ok"]
+    )
+    body = {
+        "status": "ok" if not down else "down",
+        "down": down,
+        "warnings": warnings,
+        "checks": checks,
+    }
     response = jsonify(body)
     response.status_code = 200 if not down else 503
     response.headers["Cache-Control"] = "no-store"

@@ -16,7 +16,9 @@ from rq.cron import CronScheduler
 
 from connector.extensions import db
 from connector.services import get_queue, get_redis
+from jobs.fx import refresh_rates
 from jobs.images import sweep_missing_thumbnails
+from jobs.offers import sweep_outdated_offers
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,14 @@ class AppWorker(Worker):
 
 def register_sweeps(scheduler: CronScheduler, interval: int) -> None:
     scheduler.register(sweep_missing_thumbnails, queue_name="default", interval=interval)
+    scheduler.register(sweep_outdated_offers, queue_name="default", interval=interval)
+    scheduler.register(
+        refresh_rates,
+        queue_name="default",
+        interval=current_app.config["FX_REFRESH_SECONDS"],
+        # forex-python cannot time out by itself; the job timeout bounds it.
+        job_timeout=120,
+    )
 
 
 @click.command("worker")

@@ -107,6 +107,9 @@ def main() -> int:
         demo = subprocess.run(
             [*FLASK, "demo", "load"], env=env, check=True, capture_output=True, text=True
         ).stdout
+        log("loading FX rates and pricing the demo offers")
+        subprocess.run([*FLASK, "fx", "refresh"], env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([*FLASK, "offers", "reprice"], env=env, check=True)
         workers = env.get("WEB_CONCURRENCY", "2")
         processes.append(
             subprocess.Popen(

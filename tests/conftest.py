@@ -72,6 +72,7 @@ def app(tmp_path, redis_url, database_url):
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": database_url,
             "REDIS_URL": redis_url,
+            "TEST_REDIS_URL": redis_url,
             "SERVER_NAME": None,
         }
     )

@@ -60,11 +60,7 @@ def test_health_is_ok_with_a_real_worker_running(app, client, tmp_path, database
             time.sleep(0.2)
             response = client.get("/healthz")
         assert response.status_code == 200, response.json
-        assert response.json == {
-            "status": "ok",
-            "down": [],
-            "checks": response.json["checks"],
-        }
+        assert response.json["status"] == "ok" and response.json["down"] == []
         assert response.json["checks"]["workers"]["count"] == 1
     finally:
         worker.terminate()

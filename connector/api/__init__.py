@@ -17,14 +17,14 @@ api = ConnectorApi()
 
 
 def init_app(app) -> None:
-    from connector.api import images, listings, tokens
+    from connector.api import fx, images, listings, offers, tokens
 
     api.init_app(app, spec_kwargs={"servers": [{"url": "/"}]})
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "An API token."}
     )
     api.spec.options["security"] = [{"bearerAuth": []}]
-    for module in (listings, tokens, images):
+    for module in (listings, offers, tokens, images, fx):
         # Bearer tokens are not ambient credentials, so the API needs no CSRF token.
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.blp.url_prefix or ''}")

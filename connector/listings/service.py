@@ -120,7 +120,15 @@ def create_listing(user: User, supplier_id: int, data: dict) -> Listing:
     db.session.add(listing)
     db.session.commit()
     log.info("listing %s created by user %s as %s", listing.id, user.id, listing.status)
+    _localize_later(listing)
     return listing
+
+
+def _localize_later(listing: Listing) -> None:
+    """Committed first, then enqueued: if Redis is down the sweep picks it up."""
+    from jobs.offers import enqueue_listing_refresh
+
+    enqueue_listing_refresh(listing.id)
 
 
 def replace_listing(listing: Listing, data: dict) -> Listing:
@@ -133,10 +141,13 @@ def replace_listing(listing: Listing, data: dict) -> Listing:
     db.session.flush()
     _apply(listing, data)
     db.session.flush()
-    if listing_input(listing) != before:
+    changed = listing_input(listing) != before
+    if changed:
         listing.revision += 1
         listing.updated_at = utcnow()
     db.session.commit()
+    if changed:
+        _localize_later(listing)
     return listing
 
 

@@ -1,6 +1,7 @@
 """Database models; importing this package registers every table."""
 
 from connector.models.account import ApiToken, Role, Supplier, User
+from connector.models.fx import FxProviderState, FxRate
 from connector.models.listing import (
     Customization,
     Listing,
@@ -10,13 +11,18 @@ from connector.models.listing import (
     StoredImage,
     Variant,
 )
+from connector.models.offer import Offer, OfferStatus
 
 __all__ = [
     "ApiToken",
     "Customization",
+    "FxProviderState",
+    "FxRate",
     "Listing",
     "ListingImage",
     "ListingStatus",
+    "Offer",
+    "OfferStatus",
     "PriceTier",
     "Role",
     "StoredImage",

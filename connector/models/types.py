@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, Numeric, String
+from sqlalchemy import DateTime, Numeric, String, Text
 from sqlalchemy.types import TypeDecorator
 
 
@@ -72,3 +73,25 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class JSONDocument(TypeDecorator):
+    """JSON kept as text, written from an already serialized string when given one.
+
+    Offer documents are serialized once (to hash them and serve them as bytes);
+    this column stores that string instead of serializing the dict again.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def __repr__(self) -> str:
+        return "JSONDocument()"
+
+    def process_bind_param(self, value, dialect):
+        if value is None or isinstance(value, str):
+            return value
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else json.loads(value)

@@ -1,0 +1,1 @@
+"""Destination markets, as data: one TOML file per market under ``markets/``."""

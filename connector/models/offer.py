@@ -1,0 +1,42 @@
+"""An offer: one listing localized and priced for one market."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from connector.extensions import db
+from connector.models.types import JSONDocument, UTCDateTime, utcnow
+
+
+class OfferStatus(StrEnum):
+    READY = "ready"  # sellable
+    HELD = "held"  # priced or not, but something must be fixed first; reasons say what
+    WITHDRAWN = "withdrawn"  # the listing went back to draft
+
+
+class Offer(db.Model):
+    __tablename__ = "offer"
+    __table_args__ = (
+        UniqueConstraint("listing_id", "market_code"),
+        Index("ix_offer_market_updated", "market_code", "updated_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listing.id", ondelete="CASCADE"))
+    market_code: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(16))
+    hold_reasons: Mapped[list] = mapped_column(JSON, default=list)
+    # Changes exactly when something a seller sees changes (the document's hash).
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    listing_revision: Mapped[int] = mapped_column(Integer)
+    document: Mapped[dict] = mapped_column(JSONDocument)
+    priced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    listing = relationship("Listing")

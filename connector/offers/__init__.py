@@ -1,0 +1,1 @@
+"""Offers: listings localized and priced per market, kept as ready-to-serve documents."""

@@ -1,0 +1,197 @@
+"""Building an offer document from a listing, a market and the rates in force.
+
+Pure: no database writes, no clock (``on`` and ``now`` are given), so the same
+code serves a single listing's refresh and the bulk reprice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from connector.fx.resolve import MarketFx
+from connector.markets.model import Market
+from connector.models import Listing
+from connector.models.offer import OfferStatus
+from connector.pricing.engine import (
+    COMPONENTS,
+    Landing,
+    Parcel,
+    PricingError,
+    landed_price,
+    prepare,
+)
+
+
+@dataclass(frozen=True)
+class BuiltOffer:
+    status: str
+    reasons: list[dict]
+    document: dict
+    document_json: str  # serialized once: stored, hashed and served as these bytes
+    content_hash: str
+
+
+def unit_costs(listing: Listing) -> list[tuple[dict, list[tuple[int, Decimal]]]]:
+    """(variant, [(min_qty, CNY unit cost)]) for every variant, or one implicit variant.
+
+    An own price replaces the first tier's price and keeps the listing's tier
+    discounts; a delta is added to every tier.
+    """
+    tiers = [(t.min_qty, t.unit_price) for t in listing.price_tiers]
+    if not tiers:
+        return []
+    first_price = tiers[0][1]
+    variants = listing.variants or [None]
+    result = []
+    for variant in variants:
+        if variant is None:
+            info = {"sku": f"L{listing.id}", "options": {}, "stock": None}
+            costs = tiers
+        else:
+            info = {
+                "sku": variant.sku,
+                "options": dict(variant.options or {}),
+                "stock": variant.stock,
+            }
+            if variant.price is not None:
+                costs = [(q, variant.price + (p - first_price)) for q, p in tiers]
+            elif variant.price_delta is not None:
+                costs = [(q, p + variant.price_delta) for q, p in tiers]
+            else:
+                costs = tiers
+        result.append((info, costs))
+    return result
+
+
+def parcel_of(listing: Listing) -> Parcel | None:
+    if None in (listing.weight_g, listing.length_cm, listing.width_cm, listing.height_cm):
+        return None
+    return Parcel(
+        listing.weight_g, listing.length_cm, listing.width_cm, listing.height_cm, listing.hs_code
+    )
+
+
+def _reason(code: str, **params) -> dict:
+    return {"code": code, "params": params}
+
+
+def serialize(document: dict) -> tuple[str, str]:
+    """Canonical JSON of a document and its SHA-256: equal content, equal bytes, equal hash."""
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return canonical, hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def build_offer(
+    listing: Listing,
+    market: Market,
+    fx: MarketFx,
+    on: date,
+    now: datetime,
+    costs: list | None = None,
+) -> BuiltOffer:
+    """Price every variant and tier of ``listing`` for ``market``; hold it if anything is off."""
+    reasons: list[dict] = []
+    for currency in fx.missing:
+        reasons.append(_reason("fx_missing", currency=currency, market_currency=market.currency))
+    for currency in fx.stale:
+        rate = fx.rates[currency]
+        hours = int((now - rate.as_of).total_seconds() // 3600)
+        reasons.append(
+            _reason(
+                "fx_stale",
+                currency=currency,
+                source=rate.source,
+                as_of=rate.as_of.isoformat(),
+                age_hours=hours,
+                limit_hours=market.fx_max_age_hours,
+            )
+        )
+    parcel = parcel_of(listing)
+    if parcel is None:
+        reasons.append(_reason("size_or_weight_missing"))
+    mode = market.default_mode
+    variants_out: list[dict] = []
+    landing: Landing | None = None
+    if parcel is not None and not fx.missing:
+        try:
+            landing = prepare(market, mode, parcel, fx.conversion, on)
+        except PricingError as exc:
+            reasons.append(_reason(exc.code, detail=exc.detail))
+    if landing is not None:
+        try:
+            variants_out = _price_variants(
+                costs if costs is not None else unit_costs(listing), landing
+            )
+        except PricingError as exc:
+            reasons.append(_reason(exc.code, detail=exc.detail))
+            variants_out = []
+    document = {
+        "listing_id": listing.id,
+        "listing_revision": listing.revision,
+        "market": market.code,
+        "currency": market.currency,
+        "mode": mode,
+        "priced_on": on.isoformat(),
+        "title": {"zh_Hans": listing.title_zh},
+        "description": {"zh_Hans": listing.description_zh or ""},
+        "category": listing.category,
+        "hs_code": listing.hs_code,
+        "moq": listing.moq,
+        "lead_time_days": listing.lead_time_days,
+        "weight_g": listing.weight_g,
+        "components": list(COMPONENTS),
+        "variants": variants_out,
+        "customizations": _customizations(listing, landing),
+        "fx": fx.provenance(),
+    }
+    status = (OfferStatus.HELD if reasons else OfferStatus.READY).value
+    document["status"] = status
+    document["hold_reasons"] = reasons
+    document_json, digest = serialize(document)
+    return BuiltOffer(status, reasons, document, document_json, digest)
+
+
+def _price_variants(costs_by_variant: list, landing: Landing) -> list[dict]:
+    cache: dict[Decimal, dict] = {}
+    out = []
+    for info, costs in costs_by_variant:
+        prices = []
+        for min_qty, cost in costs:
+            priced = cache.get(cost)
+            if priced is None:
+                price = landed_price(landing, cost)
+                priced = cache[cost] = {
+                    "price": str(price.price),
+                    "breakdown": price.as_list(),
+                    "notes": list(price.notes),
+                }
+            prices.append({"min_qty": min_qty, **priced})
+        out.append({**info, "prices": prices})
+    return out
+
+
+def _customizations(listing: Listing, landing: Landing | None) -> list[dict]:
+    """Each option with its extra price per unit: the landed price with it minus without."""
+    out = []
+    base_cost = listing.price_tiers[0].unit_price if listing.price_tiers else None
+    for option in listing.customizations:
+        extra = None
+        if landing is not None and base_cost is not None:
+            try:
+                with_it = landed_price(landing, base_cost + option.extra_unit_cost).price
+                extra = str(with_it - landed_price(landing, base_cost).price)
+            except PricingError:
+                extra = None
+        out.append(
+            {
+                "name": option.name,
+                "extra_price": extra,
+                "extra_moq": option.extra_moq,
+                "extra_unit_cost_cny": str(option.extra_unit_cost),
+            }
+        )
+    return out

@@ -1,0 +1,118 @@
+"""Listings read for pricing in bulk: plain rows, not ORM objects.
+
+A reprice touches every listing; reading them with four column queries per
+chunk instead of building ORM objects keeps the cost in the pricing itself.
+The objects carry the same attribute names the builder reads from a Listing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from connector.extensions import db
+from connector.models import Customization, Listing, PriceTier, Variant
+
+
+@dataclass
+class TierData:
+    min_qty: int
+    unit_price: Decimal
+
+
+@dataclass
+class VariantData:
+    sku: str
+    options: dict
+    price: Decimal | None
+    price_delta: Decimal | None
+    stock: int
+
+
+@dataclass
+class CustomizationData:
+    name: str
+    extra_unit_cost: Decimal
+    extra_moq: int
+
+
+@dataclass
+class ListingData:
+    id: int
+    revision: int
+    title_zh: str
+    description_zh: str
+    category: str | None
+    hs_code: str | None
+    moq: int | None
+    lead_time_days: int | None
+    weight_g: int | None
+    length_cm: Decimal | None
+    width_cm: Decimal | None
+    height_cm: Decimal | None
+    price_tiers: list[TierData] = field(default_factory=list)
+    variants: list[VariantData] = field(default_factory=list)
+    customizations: list[CustomizationData] = field(default_factory=list)
+
+
+LISTING_COLUMNS = (
+    Listing.id,
+    Listing.revision,
+    Listing.title_zh,
+    Listing.description_zh,
+    Listing.category,
+    Listing.hs_code,
+    Listing.moq,
+    Listing.lead_time_days,
+    Listing.weight_g,
+    Listing.length_cm,
+    Listing.width_cm,
+    Listing.height_cm,
+)
+
+
+def load_listings(ids: list[int]) -> list[ListingData]:
+    listings = {
+        row[0]: ListingData(*row)
+        for row in db.session.execute(select(*LISTING_COLUMNS).where(Listing.id.in_(ids)))
+    }
+    tiers = db.session.execute(
+        select(PriceTier.listing_id, PriceTier.min_qty, PriceTier.unit_price)
+        .where(PriceTier.listing_id.in_(ids))
+        .order_by(PriceTier.listing_id, PriceTier.min_qty)
+    )
+    for listing_id, min_qty, unit_price in tiers:
+        listings[listing_id].price_tiers.append(TierData(min_qty, unit_price))
+    variants = db.session.execute(
+        select(
+            Variant.listing_id,
+            Variant.sku,
+            Variant.options,
+            Variant.price,
+            Variant.price_delta,
+            Variant.stock,
+        )
+        .where(Variant.listing_id.in_(ids))
+        .order_by(Variant.listing_id, Variant.position)
+    )
+    for listing_id, *values in variants:
+        listings[listing_id].variants.append(VariantData(*values))
+    grouped: dict[int, list] = defaultdict(list)
+    options = db.session.execute(
+        select(
+            Customization.listing_id,
+            Customization.name,
+            Customization.extra_unit_cost,
+            Customization.extra_moq,
+        )
+        .where(Customization.listing_id.in_(ids))
+        .order_by(Customization.listing_id, Customization.position)
+    )
+    for listing_id, *values in options:
+        grouped[listing_id].append(CustomizationData(*values))
+    for listing_id, values in grouped.items():
+        listings[listing_id].customizations = values
+    return [listings[i] for i in sorted(listings)]

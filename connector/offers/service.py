@@ -1,0 +1,263 @@
+"""Keeping offers in step with listings, markets and rates."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import selectinload
+
+from connector.extensions import db
+from connector.fx.resolve import VIA, MarketFx, RateBook, market_fx, required_currencies
+from connector.markets.model import Market
+from connector.models import Listing, ListingStatus, Offer
+from connector.models.offer import OfferStatus
+from connector.models.types import utcnow
+from connector.offers.builder import BuiltOffer, build_offer, serialize, unit_costs
+from connector.offers.listing_data import load_listings
+
+log = logging.getLogger(__name__)
+CHUNK = 500
+
+
+def markets() -> dict[str, Market]:
+    return current_app.extensions["markets"]
+
+
+def fx_for(market: Market, now: datetime, book: RateBook | None = None) -> MarketFx:
+    return market_fx(market, now, current_app.config["FX_ALLOW_SNAPSHOT"], book)
+
+
+@dataclass
+class RepriceResult:
+    offers: int = 0
+    changed: int = 0
+    created: int = 0
+
+
+def _with_children(query):
+    return query.options(
+        selectinload(Listing.price_tiers),
+        selectinload(Listing.variants),
+        selectinload(Listing.customizations),
+    )
+
+
+def _withdrawn_document(offer: Offer, listing: Listing) -> tuple[str, str]:
+    document = {
+        **offer.document,
+        "listing_revision": listing.revision,
+        "status": OfferStatus.WITHDRAWN.value,
+        "hold_reasons": [{"code": "listing_withdrawn", "params": {}}],
+    }
+    return serialize(document)
+
+
+def refresh_listing_offers(listing_id: int, now: datetime | None = None) -> RepriceResult:
+    """Build (or withdraw) the listing's offer in every enabled market."""
+    now = now or utcnow()
+    listing = db.session.execute(
+        _with_children(select(Listing)).where(Listing.id == listing_id)
+    ).scalar_one_or_none()
+    result = RepriceResult()
+    if listing is None:
+        return result
+    existing = {
+        offer.market_code: offer
+        for offer in db.session.execute(
+            select(Offer).where(Offer.listing_id == listing_id)
+        ).scalars()
+    }
+    if listing.status != ListingStatus.SUBMITTED:
+        for offer in existing.values():
+            if offer.status != OfferStatus.WITHDRAWN:
+                offer.document, offer.content_hash = _withdrawn_document(offer, listing)
+                offer.status = OfferStatus.WITHDRAWN.value
+                offer.hold_reasons = [{"code": "listing_withdrawn", "params": {}}]
+                offer.version += 1
+                offer.updated_at = now
+                result.changed += 1
+        db.session.commit()
+        return result
+    for market in markets().values():
+        built = build_offer(listing, market, fx_for(market, now), now.date(), now)
+        result.offers += 1
+        offer = existing.get(market.code)
+        if offer is None:
+            db.session.add(_new_offer(listing, market, built, now))
+            result.created += 1
+        elif offer.content_hash != built.content_hash:
+            _apply(offer, listing, built, now)
+            result.changed += 1
+        else:
+            offer.priced_at = now
+    db.session.commit()
+    return result
+
+
+def _new_offer(listing: Listing, market: Market, built: BuiltOffer, now: datetime) -> Offer:
+    return Offer(
+        listing_id=listing.id,
+        market_code=market.code,
+        status=built.status,
+        hold_reasons=built.reasons,
+        version=1,
+        content_hash=built.content_hash,
+        listing_revision=listing.revision,
+        document=built.document_json,
+        priced_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _apply(offer: Offer, listing: Listing, built: BuiltOffer, now: datetime) -> None:
+    offer.status = built.status
+    offer.hold_reasons = built.reasons
+    offer.document = built.document_json
+    offer.content_hash = built.content_hash
+    offer.listing_revision = listing.revision
+    offer.version += 1
+    offer.priced_at = now
+    offer.updated_at = now
+
+
+def _submitted_ids(after_id: int, limit: int) -> list[int]:
+    return list(
+        db.session.execute(
+            select(Listing.id)
+            .where(Listing.status == ListingStatus.SUBMITTED, Listing.id > after_id)
+            .order_by(Listing.id)
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def reprice_market(code: str, now: datetime | None = None, progress=None) -> RepriceResult:
+    return reprice([code], now, progress)
+
+
+def reprice(codes: Iterable[str], now: datetime | None = None, progress=None) -> RepriceResult:
+    """Reprice every submitted listing in these markets, writing only offers that changed.
+
+    Listings are read once per chunk for all the markets, and the writes of a
+    chunk go out as one executemany, so the cost is the pricing, not the I/O.
+    """
+    now = now or utcnow()
+    codes = list(codes)
+    chosen = [markets()[code] for code in codes]
+    needed = set()
+    for market in chosen:
+        needed |= required_currencies(market) | {market.currency}
+    book = RateBook(needed)
+    fx = {market.code: fx_for(market, now, book) for market in chosen}
+    result = RepriceResult()
+    after = 0
+    while True:
+        ids = _submitted_ids(after, CHUNK)
+        if not ids:
+            break
+        after = ids[-1]
+        listings = load_listings(ids)
+        current = {
+            (row.listing_id, row.market_code): row
+            for row in db.session.execute(
+                select(
+                    Offer.id, Offer.listing_id, Offer.market_code, Offer.content_hash, Offer.version
+                ).where(Offer.market_code.in_([m.code for m in chosen]), Offer.listing_id.in_(ids))
+            )
+        }
+        updates, inserts = [], []
+        for listing in listings:
+            costs = unit_costs(listing)
+            for market in chosen:
+                built = build_offer(listing, market, fx[market.code], now.date(), now, costs)
+                result.offers += 1
+                row = current.get((listing.id, market.code))
+                if row is None:
+                    inserts.append(_row(listing, market, built, now, version=1))
+                elif row.content_hash != built.content_hash:
+                    updates.append(
+                        {"id": row.id, **_row(listing, market, built, now, row.version + 1)}
+                    )
+        # Executemany by primary key: one round trip per chunk, not per offer.
+        if updates:
+            db.session.execute(update(Offer), updates)
+        if inserts:
+            db.session.execute(insert(Offer), inserts)
+        db.session.commit()
+        db.session.expunge_all()
+        result.changed += len(updates)
+        result.created += len(inserts)
+        if progress is not None:
+            progress(result)
+    log.info(
+        "repriced %s: %s offers, %s changed, %s new",
+        ",".join(codes),
+        result.offers,
+        result.changed,
+        result.created,
+    )
+    return result
+
+
+def _row(listing: Listing, market: Market, built: BuiltOffer, now: datetime, version: int) -> dict:
+    return {
+        "listing_id": listing.id,
+        "market_code": market.code,
+        "status": built.status,
+        "hold_reasons": built.reasons,
+        "version": version,
+        "content_hash": built.content_hash,
+        "listing_revision": listing.revision,
+        "document": built.document_json,
+        "priced_at": now,
+        "updated_at": now,
+        **({"created_at": now} if version == 1 else {}),
+    }
+
+
+def markets_affected(pairs: Iterable[tuple[str, str]]) -> list[str]:
+    """Markets whose prices may use a rate between any of these currency pairs.
+
+    A pair matters to a market when it quotes the market's currency, or when it
+    could be a leg of a triangulation between currencies the market needs.
+    """
+    pairs = {frozenset(pair) for pair in pairs}
+    affected = []
+    for code, market in markets().items():
+        legs = required_currencies(market) | set(VIA)
+        if any(market.currency in pair or pair <= legs for pair in pairs):
+            affected.append(code)
+    return affected
+
+
+def offers_of(listing_id: int) -> list[Offer]:
+    return list(
+        db.session.execute(
+            select(Offer).where(Offer.listing_id == listing_id).order_by(Offer.market_code)
+        ).scalars()
+    )
+
+
+def outdated_listing_ids(limit: int = 1000) -> list[int]:
+    """Submitted listings with a missing or older offer: what the sweep re-enqueues."""
+    expected = len(markets())
+    rows = db.session.execute(
+        select(Listing.id, Listing.revision, Offer.listing_revision)
+        .outerjoin(Offer, Offer.listing_id == Listing.id)
+        .where(Listing.status == ListingStatus.SUBMITTED)
+    ).all()
+    counts: dict[int, int] = {}
+    outdated: set[int] = set()
+    for listing_id, revision, offer_revision in rows:
+        if offer_revision is None or offer_revision != revision:
+            outdated.add(listing_id)
+        else:
+            counts[listing_id] = counts.get(listing_id, 0) + 1
+    outdated.update(i for i, n in counts.items() if n < expected)
+    return sorted(outdated)[:limit]

@@ -1,0 +1,220 @@
+"""Listings become priced offers per market, through the API and the jobs."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal as D
+
+import pytest
+from rq import SimpleWorker
+
+from connector.services import get_queue, get_redis
+from tests.conftest import FIXTURES, bearer
+
+
+@dataclass(frozen=True)
+class Quote:
+    base: str
+    quote: str
+    rate: D
+    source: str
+    as_of: datetime
+    path: tuple = ()
+
+
+def store(app, *quotes):
+    from connector.extensions import db
+    from connector.fx.store import store_quotes
+
+    with app.app_context():
+        store_quotes(quotes)
+        db.session.commit()
+
+
+def run_jobs(app):
+    with app.app_context():
+        SimpleWorker([get_queue()], connection=get_redis()).work(burst=True)
+
+
+def fresh(hours_ago=1):
+    return datetime.now(UTC) - timedelta(hours=hours_ago)
+
+
+@pytest.fixture
+def rates(app):
+    """Direct quotes for every market's currency, published an hour ago."""
+    as_of = fresh()
+    store(
+        app,
+        Quote("CNY", "VND", D("3700"), "vietcombank:sell", as_of),
+        Quote("EUR", "VND", D("30000"), "vietcombank:sell", as_of),
+        Quote("CNY", "KZT", D("70"), "nbk", as_of),
+        Quote("EUR", "KZT", D("600"), "nbk", as_of),
+        Quote("CNY", "UZS", D("1700"), "cbu", as_of),
+        Quote("USD", "UZS", D("12500"), "cbu", as_of),
+        Quote("CNY", "THB", D("4.6"), "ecb", as_of),
+        Quote("CNY", "MYR", D("0.62"), "ecb", as_of),
+    )
+
+
+def tshirt() -> dict:
+    return json.loads((FIXTURES / "listing_tshirt.json").read_text())
+
+
+def create(client, token, payload):
+    response = client.post("/api/v1/listings/", json=payload, headers=bearer(token))
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def offers(client, token, listing_id) -> dict:
+    response = client.get(f"/api/v1/listings/{listing_id}/offers", headers=bearer(token))
+    assert response.status_code == 200
+    return {offer["market"]: offer for offer in response.json}
+
+
+def test_submitted_listing_gets_a_priced_offer_in_every_market(app, client, exporter_token, rates):
+    listing = create(client, exporter_token, tshirt())
+    run_jobs(app)
+    by_market = offers(client, exporter_token, listing["id"])
+    assert set(by_market) == {"VN", "KZ", "UZ", "TH", "MY"}
+    vn = by_market["VN"]
+    assert vn["status"] == "ready", vn["hold_reasons"]
+    document = vn["document"]
+    assert document["currency"] == "VND"
+    white_m = document["variants"][0]
+    assert white_m["sku"] == "TS180-WHT-M"
+    # The same inputs as the hand-worked engine test (HS 61091000, 18.50 CNY, 3,700 VND/CNY).
+    assert white_m["prices"][0] == {
+        "min_qty": 50,
+        "price": "269000",
+        "breakdown": ["68450", "96200", "32930", "15806", "16678", "38375", "561"],
+        "notes": [],
+    }
+    assert [p["min_qty"] for p in white_m["prices"]] == [50, 200, 1000]
+    prices = [int(p["price"]) for p in white_m["prices"]]
+    assert prices == sorted(prices, reverse=True)  # bigger orders, lower unit price
+    assert document["fx"]["CNY"]["source"] == "vietcombank:sell"
+    assert document["fx"]["CNY"]["rate"] == "3700.0000000000"
+    assert all(p["price"].endswith("000") for v in document["variants"] for p in v["prices"])
+    logo = document["customizations"][0]
+    assert logo["name"] == "丝印logo（单色）" and int(logo["extra_price"]) > 0
+
+
+def test_draft_listing_has_no_offers(app, client, exporter_token, rates):
+    listing = create(client, exporter_token, {"title_zh": "草稿"})
+    run_jobs(app)
+    assert offers(client, exporter_token, listing["id"]) == {}
+
+
+def test_stale_rate_holds_the_offer_and_says_why(app, client, exporter_token):
+    store(
+        app,
+        Quote("CNY", "VND", D("3700"), "vietcombank:sell", fresh(hours_ago=200)),
+        Quote("EUR", "VND", D("30000"), "vietcombank:sell", fresh()),
+    )
+    listing = create(client, exporter_token, tshirt())
+    run_jobs(app)
+    vn = offers(client, exporter_token, listing["id"])["VN"]
+    assert vn["status"] == "held"
+    reason = next(r for r in vn["hold_reasons"] if r["code"] == "fx_stale")
+    assert reason["params"]["currency"] == "CNY" and reason["params"]["age_hours"] >= 199
+
+
+def test_missing_rate_holds_the_offer(app, client, exporter_token):
+    listing = create(client, exporter_token, tshirt())
+    run_jobs(app)
+    kz = offers(client, exporter_token, listing["id"])["KZ"]
+    assert kz["status"] == "held"
+    assert {r["code"] for r in kz["hold_reasons"]} == {"fx_missing"}
+
+
+def test_triangulates_only_when_no_direct_quote_exists(app, client, exporter_token, rates):
+    as_of = fresh()
+    # THB also reachable through USD, but the direct ECB quote wins.
+    store(
+        app,
+        Quote("CNY", "USD", D("0.14"), "ecb", as_of),
+        Quote("USD", "THB", D("33"), "bot", as_of),
+        Quote("EUR", "CNY", D("8.2"), "ecb", as_of),
+        Quote("EUR", "PHP", D("65"), "ecb", as_of),
+    )
+    listing = create(client, exporter_token, tshirt())
+    run_jobs(app)
+    th = offers(client, exporter_token, listing["id"])["TH"]["document"]["fx"]["CNY"]
+    assert th["path"] == ["CNY", "THB"] and th["source"] == "ecb"
+
+
+def test_manual_rate_by_ops_reprices_and_bumps_version_once(
+    app, client, exporter_token, ops_token, rates
+):
+    listing = create(client, exporter_token, tshirt())
+    run_jobs(app)
+    before = offers(client, exporter_token, listing["id"])
+
+    forbidden = client.post(
+        "/api/v1/fx/rates",
+        json={"base": "CNY", "quote": "VND", "rate": "3800"},
+        headers=bearer(exporter_token),
+    )
+    assert forbidden.status_code == 403
+    posted = client.post(
+        "/api/v1/fx/rates",
+        json={"base": "CNY", "quote": "VND", "rate": "3800", "note": "bank holiday"},
+        headers=bearer(ops_token),
+    )
+    assert posted.status_code == 201, posted.json
+    assert posted.json["repriced_markets"] == ["VN"]
+    run_jobs(app)
+    after = offers(client, exporter_token, listing["id"])
+    assert after["VN"]["version"] == before["VN"]["version"] + 1
+    assert after["VN"]["document"]["fx"]["CNY"]["source"] == "manual"
+    assert int(after["VN"]["document"]["variants"][0]["prices"][0]["price"]) > 269000
+    # Markets that do not use VND are untouched.
+    assert after["KZ"]["version"] == before["KZ"]["version"]
+    assert after["KZ"]["updated_at"] == before["KZ"]["updated_at"]
+
+
+def test_repricing_with_nothing_changed_keeps_versions(app, client, exporter_token, rates):
+    listing = create(client, exporter_token, tshirt())
+    run_jobs(app)
+    before = offers(client, exporter_token, listing["id"])
+    from connector.offers.service import reprice_market
+
+    with app.app_context():
+        result = reprice_market("VN")
+    assert result.offers == 2 and result.changed == 0  # the demo listing and this one
+    after = offers(client, exporter_token, listing["id"])
+    assert after["VN"]["version"] == before["VN"]["version"]
+
+
+def test_listing_changes_reprice_and_draft_withdraws(app, client, exporter_token, rates):
+    listing = create(client, exporter_token, tshirt())
+    run_jobs(app)
+    url = f"/api/v1/listings/{listing['id']}"
+    client.patch(url, json={"weight_g": 900}, headers=bearer(exporter_token))
+    run_jobs(app)
+    heavier = offers(client, exporter_token, listing["id"])["VN"]
+    assert heavier["version"] == 2 and heavier["listing_revision"] == 2
+    assert int(heavier["document"]["variants"][0]["prices"][0]["price"]) > 269000
+
+    client.patch(url, json={"status": "draft"}, headers=bearer(exporter_token))
+    run_jobs(app)
+    withdrawn = offers(client, exporter_token, listing["id"])["VN"]
+    assert withdrawn["status"] == "withdrawn" and withdrawn["version"] == 3
+
+
+def test_sweep_builds_offers_lost_while_redis_was_down(app, client, exporter_token, rates):
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
+    app.extensions.pop("redis", None)
+    listing = create(client, exporter_token, tshirt())  # enqueue fails; the listing is kept
+    app.config["REDIS_URL"] = app.config["TEST_REDIS_URL"]
+    app.extensions.pop("redis", None)
+    from jobs.offers import sweep_outdated_offers
+
+    with app.app_context():
+        assert sweep_outdated_offers() >= 1
+    run_jobs(app)
+    assert offers(client, exporter_token, listing["id"])["VN"]["status"] == "ready"
