@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import tomllib
 from datetime import date
 from decimal import Decimal
@@ -208,7 +209,7 @@ class MarketSchema(_Base):
 
 def _no_overlap(rules, name: str) -> None:
     ordered = sorted(rules, key=lambda r: r.since)
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in itertools.pairwise(ordered):
         if before.until is None or before.until >= after.since:
             raise ValidationError(f"periods overlap at {after.since}", name)
 
