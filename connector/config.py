@@ -100,6 +100,8 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict:
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Where buyers and marketplaces reach us: absolute links in offer documents.
+        "PUBLIC_URL": env.get(PREFIX + "PUBLIC_URL") or "http://127.0.0.1:8000",
         "MARKETS_DIR": env.get(PREFIX + "MARKETS_DIR") or str(PROJECT_ROOT / "markets"),
         "ENABLED_MARKETS": _list(env, "MARKETS"),
         # Live providers need the internet; the shipped snapshot is the offline default.
@@ -107,6 +109,14 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict:
         "FX_REFRESH_SECONDS": _int(env, "FX_REFRESH_SECONDS", 3600),
         # Snapshot rates are old by nature; allowed (and labelled) unless turned off.
         "FX_ALLOW_SNAPSHOT": env.get(PREFIX + "FX_ALLOW_SNAPSHOT", "1") == "1",
+        # Machine translation (LibreTranslate); without a URL, offers keep the
+        # Chinese text flagged as needing translation.
+        "TRANSLATION": {
+            "provider": env.get(PREFIX + "TRANSLATION_PROVIDER", "libretranslate"),
+            "url": env.get(PREFIX + "LIBRETRANSLATE_URL") or None,
+            "api_key": env.get(PREFIX + "LIBRETRANSLATE_API_KEY") or None,
+            "timeout": _float(env, "LIBRETRANSLATE_TIMEOUT", 30.0),
+        },
         "FX_SETTINGS": {
             name: {
                 "url": env.get(f"{PREFIX}FX_{name.upper()}_URL"),

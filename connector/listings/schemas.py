@@ -147,6 +147,28 @@ class ImageRefSchema(Schema):
             raise ValidationError(_l("Give either an uploaded image or a URL."), "url")
 
 
+class LocalizedTextSchema(Schema):
+    """A person's own title and description for one locale (never replaced by a machine)."""
+
+    class Meta:
+        unknown = RAISE
+
+    title = f.String(
+        load_default=None, validate=validate.Length(1, 200, error=_l("Use 1 to 200 characters."))
+    )
+    description = f.String(
+        load_default=None,
+        validate=validate.Length(max=20000, error=_l("Use at most 20,000 characters.")),
+    )
+
+
+def _known_locale(value: str) -> None:
+    from connector.offers.localize import market_locales
+
+    if value not in market_locales():
+        raise ValidationError(_l("Not a language of any market we sell to."))
+
+
 # Fields a listing needs before it can be submitted; a draft may lack them.
 REQUIRED_TO_SUBMIT = (
     "title_zh",
@@ -273,6 +295,15 @@ class ListingInSchema(Schema):
         f.Nested(ImageRefSchema),
         load_default=list,
         validate=validate.Length(max=15, error=_l("Use at most 15 images.")),
+    )
+    localized = f.Dict(
+        keys=f.String(validate=_known_locale),
+        values=f.Nested(LocalizedTextSchema),
+        load_default=dict,
+        metadata={
+            "description": "Optional titles and descriptions per market locale (vi_VN, kk_KZ, "
+            "ru_KZ, ...), written by a person; they take precedence over machine translation."
+        },
     )
 
     @post_load
@@ -447,6 +478,7 @@ class ListingOutSchema(Schema):
     variants = fields.List(fields.Nested(VariantOutSchema))
     customizations = fields.List(fields.Nested(CustomizationOutSchema))
     images = fields.List(fields.Nested(ImageOutSchema))
+    localized = fields.Dict(keys=fields.String(), values=fields.Dict())
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
     submitted_at = fields.AwareDateTime(allow_none=True)

@@ -100,6 +100,11 @@ def _apply(listing: Listing, data: dict) -> None:
         "status",
     ):
         setattr(listing, name, data[name])
+    listing.localized = {
+        locale: {key: value for key, value in text.items() if value}
+        for locale, text in (data.get("localized") or {}).items()
+        if any(text.values())
+    }
     listing.price_tiers = [PriceTier(**tier) for tier in data["price_tiers"]]
     listing.variants = [Variant(position=i, **v) for i, v in enumerate(data["variants"])]
     listing.customizations = [
@@ -196,6 +201,7 @@ def listing_input(listing: Listing) -> dict:
             for c in listing.customizations
         ],
         "images": [{"sha256": i.sha256} if i.sha256 else {"url": i.url} for i in listing.images],
+        "localized": {locale: dict(text) for locale, text in (listing.localized or {}).items()},
     }
 
 

@@ -12,6 +12,7 @@ from connector.models.listing import (
     Variant,
 )
 from connector.models.offer import Offer, OfferStatus
+from connector.models.translation import TranslationMemo
 
 __all__ = [
     "ApiToken",
@@ -27,6 +28,7 @@ __all__ = [
     "Role",
     "StoredImage",
     "Supplier",
+    "TranslationMemo",
     "User",
     "Variant",
 ]

@@ -36,6 +36,10 @@ class Listing(db.Model):
     lead_time_days: Mapped[int | None] = mapped_column(Integer)
     moq: Mapped[int | None] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    # Titles and descriptions a person wrote per locale: never overwritten by a machine.
+    localized: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Derived by the localization job (exporter text, glossary, machine translation).
+    translations: Mapped[dict] = mapped_column(JSON, default=dict)
     # Bumped on every change a buyer or seller could see; offers copy it.
     revision: Mapped[int] = mapped_column(Integer, default=1)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask import current_app
+
 from connector.fx.resolve import MarketFx
 from connector.markets.model import Market
 from connector.models import Listing
 from connector.models.offer import OfferStatus
+from connector.offers.formats import digits_of, format_price
 from connector.pricing.engine import (
     COMPONENTS,
     Landing,
@@ -81,7 +84,8 @@ def _reason(code: str, **params) -> dict:
 
 def serialize(document: dict) -> tuple[str, str]:
     """Canonical JSON of a document and its SHA-256: equal content, equal bytes, equal hash."""
-    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    # Documents are built in a fixed key order (and reloaded in it), so no sort is needed.
+    canonical = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
     return canonical, hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -124,11 +128,14 @@ def build_offer(
     if landing is not None:
         try:
             variants_out = _price_variants(
-                costs if costs is not None else unit_costs(listing), landing
+                costs if costs is not None else unit_costs(listing), landing, market
             )
         except PricingError as exc:
             reasons.append(_reason(exc.code, detail=exc.detail))
             variants_out = []
+    texts, readiness = _texts_and_readiness(listing, market)
+    for locale, state in readiness.items():
+        reasons.extend(_reason(code, locale=locale) for code in state["missing"])
     document = {
         "listing_id": listing.id,
         "listing_revision": listing.revision,
@@ -136,13 +143,18 @@ def build_offer(
         "currency": market.currency,
         "mode": mode,
         "priced_on": on.isoformat(),
-        "title": {"zh_Hans": listing.title_zh},
-        "description": {"zh_Hans": listing.description_zh or ""},
+        "source_title": listing.title_zh,
+        "texts": texts,
+        "readiness": readiness,
         "category": listing.category,
         "hs_code": listing.hs_code,
         "moq": listing.moq,
         "lead_time_days": listing.lead_time_days,
         "weight_g": listing.weight_g,
+        "size_cm": [str(listing.length_cm), str(listing.width_cm), str(listing.height_cm)]
+        if parcel is not None
+        else None,
+        "images": list(image_urls(listing)),
         "components": list(COMPONENTS),
         "variants": variants_out,
         "customizations": _customizations(listing, landing),
@@ -155,8 +167,9 @@ def build_offer(
     return BuiltOffer(status, reasons, document, document_json, digest)
 
 
-def _price_variants(costs_by_variant: list, landing: Landing) -> list[dict]:
+def _price_variants(costs_by_variant: list, landing: Landing, market: Market) -> list[dict]:
     cache: dict[Decimal, dict] = {}
+    digits = digits_of(market.rounding_step)
     out = []
     for info, costs in costs_by_variant:
         prices = []
@@ -166,12 +179,56 @@ def _price_variants(costs_by_variant: list, landing: Landing) -> list[dict]:
                 price = landed_price(landing, cost)
                 priced = cache[cost] = {
                     "price": str(price.price),
+                    "display": {
+                        locale: format_price(price.price, market.currency, locale, digits)
+                        for locale in market.locales
+                    },
                     "breakdown": price.as_list(),
                     "notes": list(price.notes),
                 }
             prices.append({"min_qty": min_qty, **priced})
         out.append({**info, "prices": prices})
     return out
+
+
+# Google Merchant Center cuts titles at 150 characters; longer ones are not ready.
+TITLE_LIMIT = 150
+
+
+def _texts_and_readiness(listing: Listing, market: Market) -> tuple[dict, dict]:
+    """Per locale: the text a buyer reads, and exactly what keeps it from being ready."""
+    translations = listing.translations or {}
+    texts, readiness = {}, {}
+    for locale in market.locales:
+        entry = translations.get(locale)
+        missing: list[str] = []
+        if entry is None:
+            texts[locale] = {
+                "title": listing.title_zh,
+                "description": listing.description_zh,
+                "terms": {},
+                "sources": {"title": "untranslated"},
+            }
+            missing.append("not_localized")
+        else:
+            texts[locale] = {
+                key: entry.get(key) for key in ("title", "description", "terms", "sources")
+            }
+            missing += [f"{field}_untranslated" for field in entry.get("missing", [])]
+            if len(entry.get("title") or "") > TITLE_LIMIT:
+                missing.append("title_too_long")
+        if not listing.images:
+            missing.append("image_missing")
+        if not listing.hs_code:
+            missing.append("hs_code_missing")
+        readiness[locale] = {"ready": not missing, "missing": missing}
+    return texts, readiness
+
+
+def image_urls(listing: Listing):
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    for image in listing.images:
+        yield f"{base}/images/{image.sha256}" if image.sha256 else image.url
 
 
 def _customizations(listing: Listing, landing: Landing | None) -> list[dict]:

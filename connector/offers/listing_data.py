@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from connector.extensions import db
-from connector.models import Customization, Listing, PriceTier, Variant
+from connector.models import Customization, Listing, ListingImage, PriceTier, Variant
 
 
 @dataclass
@@ -40,6 +40,12 @@ class CustomizationData:
 
 
 @dataclass
+class ImageData:
+    sha256: str | None
+    url: str | None
+
+
+@dataclass
 class ListingData:
     id: int
     revision: int
@@ -53,9 +59,12 @@ class ListingData:
     length_cm: Decimal | None
     width_cm: Decimal | None
     height_cm: Decimal | None
+    localized: dict | None = None
+    translations: dict | None = None
     price_tiers: list[TierData] = field(default_factory=list)
     variants: list[VariantData] = field(default_factory=list)
     customizations: list[CustomizationData] = field(default_factory=list)
+    images: list[ImageData] = field(default_factory=list)
 
 
 LISTING_COLUMNS = (
@@ -71,6 +80,8 @@ LISTING_COLUMNS = (
     Listing.length_cm,
     Listing.width_cm,
     Listing.height_cm,
+    Listing.localized,
+    Listing.translations,
 )
 
 
@@ -115,4 +126,11 @@ def load_listings(ids: list[int]) -> list[ListingData]:
         grouped[listing_id].append(CustomizationData(*values))
     for listing_id, values in grouped.items():
         listings[listing_id].customizations = values
+    images = db.session.execute(
+        select(ListingImage.listing_id, ListingImage.sha256, ListingImage.url)
+        .where(ListingImage.listing_id.in_(ids))
+        .order_by(ListingImage.listing_id, ListingImage.position)
+    )
+    for listing_id, sha256, url in images:
+        listings[listing_id].images.append(ImageData(sha256, url))
     return [listings[i] for i in sorted(listings)]

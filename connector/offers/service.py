@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import selectinload
 
 from connector.extensions import db
@@ -19,9 +19,25 @@ from connector.models.offer import OfferStatus
 from connector.models.types import utcnow
 from connector.offers.builder import BuiltOffer, build_offer, serialize, unit_costs
 from connector.offers.listing_data import load_listings
+from connector.offers.localize import translate_listing
 
 log = logging.getLogger(__name__)
 CHUNK = 500
+_UPDATED = (
+    "status",
+    "hold_reasons",
+    "version",
+    "content_hash",
+    "listing_revision",
+    "document",
+    "priced_at",
+    "updated_at",
+)
+OFFER_UPDATE = (
+    Offer.__table__.update()
+    .where(Offer.__table__.c.id == bindparam("offer_id"))
+    .values({name: bindparam(name) for name in _UPDATED})
+)
 
 
 def markets() -> dict[str, Market]:
@@ -44,6 +60,7 @@ def _with_children(query):
         selectinload(Listing.price_tiers),
         selectinload(Listing.variants),
         selectinload(Listing.customizations),
+        selectinload(Listing.images),
     )
 
 
@@ -72,6 +89,8 @@ def refresh_listing_offers(listing_id: int, now: datetime | None = None) -> Repr
             select(Offer).where(Offer.listing_id == listing_id)
         ).scalars()
     }
+    if listing.status == ListingStatus.SUBMITTED:
+        translate_listing(listing)
     if listing.status != ListingStatus.SUBMITTED:
         for offer in existing.values():
             if offer.status != OfferStatus.WITHDRAWN:
@@ -182,13 +201,14 @@ def reprice(codes: Iterable[str], now: datetime | None = None, progress=None) ->
                     inserts.append(_row(listing, market, built, now, version=1))
                 elif row.content_hash != built.content_hash:
                     updates.append(
-                        {"id": row.id, **_row(listing, market, built, now, row.version + 1)}
+                        {"offer_id": row.id, **_row(listing, market, built, now, row.version + 1)}
                     )
-        # Executemany by primary key: one round trip per chunk, not per offer.
+        # One executemany per chunk, straight to the table: the rows are complete
+        # and the ORM's bulk bookkeeping would cost more than the SQL itself.
         if updates:
-            db.session.execute(update(Offer), updates)
+            db.session.execute(OFFER_UPDATE, updates)
         if inserts:
-            db.session.execute(insert(Offer), inserts)
+            db.session.execute(insert(Offer.__table__), inserts)
         db.session.commit()
         db.session.expunge_all()
         result.changed += len(updates)

@@ -43,6 +43,20 @@ def fresh(hours_ago=1):
 
 
 @pytest.fixture
+def translator(app):
+    """A LibreTranslate simulator on 127.0.0.1, configured as the app's machine translator."""
+    from simulators.libretranslate import LibreTranslateSimulator
+
+    with LibreTranslateSimulator() as simulator:
+        app.config["TRANSLATION"] = {
+            **app.config["TRANSLATION"],
+            "url": simulator.url,
+            "timeout": 2.0,
+        }
+        yield simulator
+
+
+@pytest.fixture
 def rates(app):
     """Direct quotes for every market's currency, published an hour ago."""
     as_of = fresh()
@@ -75,7 +89,9 @@ def offers(client, token, listing_id) -> dict:
     return {offer["market"]: offer for offer in response.json}
 
 
-def test_submitted_listing_gets_a_priced_offer_in_every_market(app, client, exporter_token, rates):
+def test_submitted_listing_gets_a_priced_offer_in_every_market(
+    app, client, exporter_token, rates, translator
+):
     listing = create(client, exporter_token, tshirt())
     run_jobs(app)
     by_market = offers(client, exporter_token, listing["id"])
@@ -90,9 +106,13 @@ def test_submitted_listing_gets_a_priced_offer_in_every_market(app, client, expo
     assert white_m["prices"][0] == {
         "min_qty": 50,
         "price": "269000",
+        "display": {"vi_VN": "269.000\u00a0₫"},
         "breakdown": ["68450", "96200", "32930", "15806", "16678", "38375", "561"],
         "notes": [],
     }
+    kz_price = by_market["KZ"]["document"]["variants"][0]["prices"][0]
+    assert set(kz_price["display"]) == {"kk_KZ", "ru_KZ"}
+    assert kz_price["display"]["ru_KZ"].endswith("₸") and "," not in kz_price["display"]["ru_KZ"]
     assert [p["min_qty"] for p in white_m["prices"]] == [50, 200, 1000]
     prices = [int(p["price"]) for p in white_m["prices"]]
     assert prices == sorted(prices, reverse=True)  # bigger orders, lower unit price
@@ -128,10 +148,13 @@ def test_missing_rate_holds_the_offer(app, client, exporter_token):
     run_jobs(app)
     kz = offers(client, exporter_token, listing["id"])["KZ"]
     assert kz["status"] == "held"
-    assert {r["code"] for r in kz["hold_reasons"]} == {"fx_missing"}
+    assert "fx_missing" in {r["code"] for r in kz["hold_reasons"]}
+    assert kz["document"]["variants"] == []  # nothing is priced without a rate
 
 
-def test_triangulates_only_when_no_direct_quote_exists(app, client, exporter_token, rates):
+def test_triangulates_only_when_no_direct_quote_exists(
+    app, client, exporter_token, rates, translator
+):
     as_of = fresh()
     # THB also reachable through USD, but the direct ECB quote wins.
     store(
@@ -177,7 +200,9 @@ def test_manual_rate_by_ops_reprices_and_bumps_version_once(
     assert after["KZ"]["updated_at"] == before["KZ"]["updated_at"]
 
 
-def test_repricing_with_nothing_changed_keeps_versions(app, client, exporter_token, rates):
+def test_repricing_with_nothing_changed_keeps_versions(
+    app, client, exporter_token, rates, translator
+):
     listing = create(client, exporter_token, tshirt())
     run_jobs(app)
     before = offers(client, exporter_token, listing["id"])
@@ -190,7 +215,9 @@ def test_repricing_with_nothing_changed_keeps_versions(app, client, exporter_tok
     assert after["VN"]["version"] == before["VN"]["version"]
 
 
-def test_listing_changes_reprice_and_draft_withdraws(app, client, exporter_token, rates):
+def test_listing_changes_reprice_and_draft_withdraws(
+    app, client, exporter_token, rates, translator
+):
     listing = create(client, exporter_token, tshirt())
     run_jobs(app)
     url = f"/api/v1/listings/{listing['id']}"
@@ -206,7 +233,9 @@ def test_listing_changes_reprice_and_draft_withdraws(app, client, exporter_token
     assert withdrawn["status"] == "withdrawn" and withdrawn["version"] == 3
 
 
-def test_sweep_builds_offers_lost_while_redis_was_down(app, client, exporter_token, rates):
+def test_sweep_builds_offers_lost_while_redis_was_down(
+    app, client, exporter_token, rates, translator
+):
     app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
     app.extensions.pop("redis", None)
     listing = create(client, exporter_token, tshirt())  # enqueue fails; the listing is kept
@@ -218,3 +247,92 @@ def test_sweep_builds_offers_lost_while_redis_was_down(app, client, exporter_tok
         assert sweep_outdated_offers() >= 1
     run_jobs(app)
     assert offers(client, exporter_token, listing["id"])["VN"]["status"] == "ready"
+
+
+def test_offer_text_comes_from_person_then_glossary_then_machine(
+    app, client, exporter_token, rates, translator
+):
+    payload = tshirt()
+    payload["title_zh"] = "纯棉圆领T恤 180克"  # unlike the demo listing's title
+    payload["localized"] = {"vi_VN": {"title": "Áo thun cotton cổ tròn unisex"}}
+    listing = create(client, exporter_token, payload)
+    run_jobs(app)
+    by_market = offers(client, exporter_token, listing["id"])
+    vi = by_market["VN"]["document"]["texts"]["vi_VN"]
+    assert vi["title"] == "Áo thun cotton cổ tròn unisex"
+    assert vi["sources"]["title"] == "exporter"
+    assert vi["sources"]["description"] == "machine"
+    # Option names and values come from the curated glossary, not the machine.
+    assert vi["terms"]["颜色"] == "màu sắc" and vi["terms"]["白色"] == "trắng"
+    ru = by_market["KZ"]["document"]["texts"]["ru_KZ"]
+    assert ru["terms"]["颜色"] == "цвет" and ru["sources"]["title"] == "machine"
+    assert by_market["KZ"]["document"]["readiness"]["ru_KZ"] == {"ready": True, "missing": []}
+    # The exporter's Vietnamese title was never sent to the machine.
+    sent = [text for call in translator.translate_calls for text in call["q"]]
+    assert "纯棉圆领T恤 180克" in sent
+    assert all(
+        call["target"] != "vi" or payload["title_zh"] not in call["q"]
+        for call in translator.translate_calls
+    )
+
+
+def test_without_machine_translation_offers_wait_for_text(app, client, exporter_token, rates):
+    listing = create(client, exporter_token, tshirt())
+    run_jobs(app)
+    vn = offers(client, exporter_token, listing["id"])["VN"]
+    assert vn["status"] == "held"
+    readiness = vn["document"]["readiness"]["vi_VN"]
+    assert readiness["ready"] is False
+    assert "title_untranslated" in readiness["missing"]
+    # The Chinese text stays, flagged, rather than an empty title.
+    assert vn["document"]["texts"]["vi_VN"]["title"] == tshirt()["title_zh"]
+    assert vn["document"]["texts"]["vi_VN"]["sources"]["title"] == "untranslated"
+
+
+def test_machine_translation_failure_keeps_chinese_and_retries_later(
+    app, client, exporter_token, rates, translator
+):
+    translator.fail(500, times=50)
+    listing = create(client, exporter_token, tshirt())
+    run_jobs(app)
+    vn = offers(client, exporter_token, listing["id"])["VN"]
+    assert "title_untranslated" in vn["document"]["readiness"]["vi_VN"]["missing"]
+    translator.reset()
+    from jobs.offers import refresh_listing
+
+    with app.app_context():
+        refresh_listing(listing["id"])
+    vn = offers(client, exporter_token, listing["id"])["VN"]
+    assert vn["document"]["readiness"]["vi_VN"]["ready"] is True
+
+
+def test_machine_translations_are_remembered(app, client, exporter_token, rates, translator):
+    create(client, exporter_token, tshirt())
+    run_jobs(app)
+    first = len(translator.translate_calls)
+    assert first > 0
+    create(client, exporter_token, tshirt())  # the same texts again
+    run_jobs(app)
+    assert len(translator.translate_calls) == first
+
+
+def test_listing_without_image_or_hs_code_says_what_to_fix(
+    app, client, exporter_token, rates, translator
+):
+    payload = tshirt()
+    payload["images"] = []
+    payload["hs_code"] = None
+    listing = create(client, exporter_token, payload)
+    run_jobs(app)
+    vn = offers(client, exporter_token, listing["id"])["VN"]
+    assert vn["status"] == "held"
+    assert vn["document"]["readiness"]["vi_VN"]["missing"] == ["image_missing", "hs_code_missing"]
+    assert vn["document"]["variants"]  # still priced, at the default duty rate
+
+
+def test_exporter_text_for_an_unknown_locale_is_refused(client, exporter_token):
+    payload = tshirt()
+    payload["localized"] = {"xx_YY": {"title": "?"}}
+    response = client.post("/api/v1/listings/", json=payload, headers=bearer(exporter_token))
+    assert response.status_code == 422
+    assert "localized.xx_YY.key" in response.json["error"]["fields"]
