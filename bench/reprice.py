@@ -29,7 +29,7 @@ from sqlalchemy import insert
 from connector import create_app
 from connector.extensions import db
 from connector.fx.store import store_quotes
-from connector.models import Listing, PriceTier, Supplier, Variant
+from connector.models import Listing, ListingImage, PriceTier, Supplier, Variant
 from connector.offers.builder import parcel_of, unit_costs
 from connector.offers.service import fx_for, markets, reprice
 from connector.pricing.engine import landed_price, prepare
@@ -63,7 +63,8 @@ def build_catalog(listings: int) -> None:
     db.session.add(supplier)
     db.session.flush()
     now = datetime.now(UTC)
-    rows, tiers, variants = [], [], []
+    rows, tiers, variants, images = [], [], [], []
+    locales = [locale for market in markets().values() for locale in market.locales]
     for i in range(1, listings + 1):
         base = D(10 + i % 90) + D(i % 100) / 100
         rows.append(
@@ -87,7 +88,22 @@ def build_catalog(listings: int) -> None:
                 "created_at": now,
                 "updated_at": now,
                 "submitted_at": now,
+                "localized": {},
+                # As the localization job leaves them: every locale translated.
+                "translations": {
+                    locale: {
+                        "title": f"Product {i} ({locale})",
+                        "description": "Cotton tee",
+                        "terms": {"颜色": "colour", f"色{i % 4}": "white"},
+                        "sources": {"title": "machine", "description": "machine"},
+                        "missing": [],
+                    }
+                    for locale in locales
+                },
             }
+        )
+        images.append(
+            {"id": i, "listing_id": i, "position": 0, "url": f"https://img.example.com/{i}.jpg"}
         )
         for n, (qty, off) in enumerate(((10, D(0)), (100, D("1.00")), (1000, D("2.50")))):
             tiers.append(
@@ -109,6 +125,7 @@ def build_catalog(listings: int) -> None:
     db.session.execute(insert(Listing), rows)
     db.session.execute(insert(PriceTier), tiers)
     db.session.execute(insert(Variant), variants)
+    db.session.execute(insert(ListingImage), images)
     db.session.commit()
 
 

@@ -12,6 +12,8 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
+import orjson
+
 PREFIX = "CONNECTOR_"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
@@ -99,7 +101,12 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict:
         "OPENAPI_VERSION": "3.1.0",
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": True,
+            # JSON columns (listing texts, offer reasons) parse and write with orjson.
+            "json_serializer": lambda value: orjson.dumps(value).decode(),
+            "json_deserializer": orjson.loads,
+        },
         # Where buyers and marketplaces reach us: absolute links in offer documents.
         "PUBLIC_URL": env.get(PREFIX + "PUBLIC_URL") or "http://127.0.0.1:8000",
         "MARKETS_DIR": env.get(PREFIX + "MARKETS_DIR") or str(PROJECT_ROOT / "markets"),

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import orjson
 from sqlalchemy import DateTime, Numeric, String, Text
 from sqlalchemy.types import TypeDecorator
 
@@ -91,7 +91,7 @@ class JSONDocument(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is None or isinstance(value, str):
             return value
-        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return orjson.dumps(value).decode()
 
     def process_result_value(self, value, dialect):
-        return None if value is None else json.loads(value)
+        return None if value is None else orjson.loads(value)

@@ -7,6 +7,7 @@ end. Pure functions of their inputs: no database, no clock, no network.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
@@ -121,6 +122,7 @@ class Landing:
     unit: Decimal = Decimal(1)
 
 
+@functools.lru_cache(maxsize=256)
 def _constants(market: Market) -> dict:
     fee_share = sum((fee.percent for fee in market.fees), Decimal(0)) / HUNDRED
     return {
@@ -227,17 +229,22 @@ def landed_price(landing: Landing, unit_cost_cny: Decimal) -> Price:
         notes.append("raised_to_minimum")
     price = round_up(target, market.rounding_step).quantize(unit)
 
-    q = lambda amount: amount.quantize(unit, ROUND_HALF_EVEN)  # noqa: E731
     fees = fixed_fees + landing.fee_share * price
-    parts = {
-        "goods": q(goods),
-        "shipping": q(shipping),
-        "duty": q(duty),
-        "vat": q(vat),
-        "fees": q(fees),
-        "rounding": q(price - target),
-    }
+    goods_q = goods.quantize(unit, ROUND_HALF_EVEN)
+    shipping_q = shipping.quantize(unit, ROUND_HALF_EVEN)
+    duty_q = duty.quantize(unit, ROUND_HALF_EVEN)
+    vat_q = vat.quantize(unit, ROUND_HALF_EVEN)
+    fees_q = fees.quantize(unit, ROUND_HALF_EVEN)
+    rounding_q = (price - target).quantize(unit, ROUND_HALF_EVEN)
     # The margin is what is left, so the components always add up to the price.
-    parts["margin"] = price - sum(parts.values(), Decimal(0))
-    components = {name: parts[name] for name in COMPONENTS}
+    margin = price - goods_q - shipping_q - duty_q - vat_q - fees_q - rounding_q
+    components = {
+        "goods": goods_q,
+        "shipping": shipping_q,
+        "duty": duty_q,
+        "vat": vat_q,
+        "fees": fees_q,
+        "margin": margin,
+        "rounding": rounding_q,
+    }
     return Price(market.currency, price, components, tuple(notes), landed)
