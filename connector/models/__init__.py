@@ -11,18 +11,20 @@ from connector.models.listing import (
     StoredImage,
     Variant,
 )
-from connector.models.offer import Offer, OfferStatus
+from connector.models.offer import FeedCounter, Offer, OfferFeedItem, OfferStatus
 from connector.models.translation import TranslationMemo
 
 __all__ = [
     "ApiToken",
     "Customization",
+    "FeedCounter",
     "FxProviderState",
     "FxRate",
     "Listing",
     "ListingImage",
     "ListingStatus",
     "Offer",
+    "OfferFeedItem",
     "OfferStatus",
     "PriceTier",
     "Role",

@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -46,6 +46,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16))
     supplier_id: Mapped[int | None] = mapped_column(ForeignKey("supplier.id"), index=True)
     locale: Mapped[str | None] = mapped_column(String(16))
+    # Sellers read only these markets' offers (codes such as "VN"); empty for other roles.
+    markets: Mapped[list] = mapped_column(JSON, default=list)
     is_active_account: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

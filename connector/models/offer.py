@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from connector.extensions import db
@@ -23,6 +23,7 @@ class Offer(db.Model):
     __table_args__ = (
         UniqueConstraint("listing_id", "market_code"),
         Index("ix_offer_market_updated", "market_code", "updated_at", "id"),
+        Index("ix_offer_market_feed_seq", "market_code", "feed_seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,8 +36,34 @@ class Offer(db.Model):
     content_hash: Mapped[str] = mapped_column(String(64))
     listing_revision: Mapped[int] = mapped_column(Integer)
     document: Mapped[dict] = mapped_column(JSONDocument)
+    # Position in the market's change log: taken under a row lock on FeedCounter,
+    # so numbers become visible in commit order and a sync by sequence has no gaps.
+    feed_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     priced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     listing = relationship("Listing")
+
+
+class FeedCounter(db.Model):
+    """The last change number handed out; one row, locked by each writer of offers."""
+
+    __tablename__ = "feed_counter"
+
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class OfferFeedItem(db.Model):
+    """One offer rendered for one locale and feed format, valid for one offer version."""
+
+    __tablename__ = "offer_feed_item"
+
+    offer_id: Mapped[int] = mapped_column(
+        ForeignKey("offer.id", ondelete="CASCADE"), primary_key=True
+    )
+    locale: Mapped[str] = mapped_column(String(16), primary_key=True)
+    format: Mapped[str] = mapped_column(String(8), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)

@@ -20,6 +20,7 @@ from connector.models.types import utcnow
 from connector.offers.builder import BuiltOffer, build_offer, serialize, unit_costs
 from connector.offers.listing_data import load_listings
 from connector.offers.localize import translate_listing
+from connector.offers.sequence import take_numbers
 
 log = logging.getLogger(__name__)
 CHUNK = 500
@@ -32,6 +33,7 @@ _UPDATED = (
     "document",
     "priced_at",
     "updated_at",
+    "feed_seq",
 )
 OFFER_UPDATE = (
     Offer.__table__.update()
@@ -91,6 +93,7 @@ def refresh_listing_offers(listing_id: int, now: datetime | None = None) -> Repr
     }
     if listing.status == ListingStatus.SUBMITTED:
         translate_listing(listing)
+    touched: list[Offer] = []
     if listing.status != ListingStatus.SUBMITTED:
         for offer in existing.values():
             if offer.status != OfferStatus.WITHDRAWN:
@@ -99,7 +102,9 @@ def refresh_listing_offers(listing_id: int, now: datetime | None = None) -> Repr
                 offer.hold_reasons = [{"code": "listing_withdrawn", "params": {}}]
                 offer.version += 1
                 offer.updated_at = now
+                touched.append(offer)
                 result.changed += 1
+        _number(touched)
         db.session.commit()
         return result
     for market in markets().values():
@@ -107,15 +112,26 @@ def refresh_listing_offers(listing_id: int, now: datetime | None = None) -> Repr
         result.offers += 1
         offer = existing.get(market.code)
         if offer is None:
-            db.session.add(_new_offer(listing, market, built, now))
+            offer = _new_offer(listing, market, built, now)
+            db.session.add(offer)
+            touched.append(offer)
             result.created += 1
         elif offer.content_hash != built.content_hash:
             _apply(offer, listing, built, now)
+            touched.append(offer)
             result.changed += 1
         else:
             offer.priced_at = now
+    _number(touched)
     db.session.commit()
     return result
+
+
+def _number(offers: list[Offer]) -> None:
+    """Give changed offers their place in the change log, last thing before commit."""
+    first = take_numbers(len(offers))
+    for offset, offer in enumerate(offers):
+        offer.feed_seq = first + offset
 
 
 def _new_offer(listing: Listing, market: Market, built: BuiltOffer, now: datetime) -> Offer:
@@ -205,6 +221,9 @@ def reprice(codes: Iterable[str], now: datetime | None = None, progress=None) ->
                     )
         # One executemany per chunk, straight to the table: the rows are complete
         # and the ORM's bulk bookkeeping would cost more than the SQL itself.
+        first = take_numbers(len(updates) + len(inserts))
+        for offset, row in enumerate(updates + inserts):
+            row["feed_seq"] = first + offset
         if updates:
             db.session.execute(OFFER_UPDATE, updates)
         if inserts:
