@@ -84,6 +84,11 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict:
         or env.get(PREFIX + "REDIS_URL")
         or "redis://127.0.0.1:6379/0",
         "RQ_QUEUES": ["default"],
+        # Per API key, on Redis so every web process shares the count.
+        "API_RATE_LIMIT": env.get(PREFIX + "API_RATE_LIMIT") or "1200 per minute",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # If Redis is down, serve rather than fail; the limit is a guard, not a gate.
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "JOB_TIMEOUT_SECONDS": _int(env, "JOB_TIMEOUT_SECONDS", 300),
         # Whole request bodies: several images plus the form; a larger body is a 413.
         "MAX_CONTENT_LENGTH": max_upload_mb * 1024 * 1024,
@@ -98,7 +103,10 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "API_TITLE": "Cross-border connector API",
         "API_VERSION": "v1",
-        "OPENAPI_VERSION": "3.1.0",
+        "OPENAPI_VERSION": "3.0.3",
+        # The docs page serves Swagger UI from the installed package: no CDN, no internet.
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/assets/",
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "SQLALCHEMY_ENGINE_OPTIONS": {
@@ -130,5 +138,121 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict:
                 "timeout": _float(env, f"FX_{name.upper()}_TIMEOUT", 10.0),
             }
             for name in ("nbk", "vietcombank", "ecb")
+        },
+        # Orders and shipments: carriers, the consolidation warehouse, the buyer-data
+        # key and the dispatch timing (see fulfilment_settings below).
+        **fulfilment_settings(env, instance_path),
+    }
+
+
+# -- fulfilment ----------------------------------------------------------------------
+# Local ports of the carrier and warehouse simulators that `make run` starts; an
+# adapter without a configured URL talks to its simulator (and says it is a sandbox).
+SANDBOX_PORTS = {"ghn": 8701, "cdek": 8702, "consolidation": 8703}
+
+
+def _pii_keys(environ: Mapping[str, str], instance_path: Path) -> list[str]:
+    """Fernet keys for buyer data, newest first; a comma-separated list rotates keys
+    (new data uses the first, old data still opens). Without one, a key is made once
+    in the instance folder, atomically, so every process of `make run` shares it."""
+    configured = [key.strip() for key in environ.get(PREFIX + "PII_KEY", "").split(",")]
+    configured = [key for key in configured if key]
+    if configured:
+        return configured
+    from cryptography.fernet import Fernet
+
+    key_file = instance_path / "pii_key"
+    instance_path.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return [key_file.read_text().strip()]
+    with os.fdopen(fd, "w") as handle:
+        handle.write(Fernet.generate_key().decode())
+    return [key_file.read_text().strip()]
+
+
+def _timeout(environ: Mapping[str, str], name: str, default: tuple[float, float]) -> list:
+    """``3`` or ``3.05,10`` seconds: (connect, read)."""
+    raw = environ.get(PREFIX + name, "")
+    parts = [part.strip() for part in raw.split(",") if part.strip()]
+    if not parts:
+        return list(default)
+    try:
+        values = [float(part) for part in parts]
+    except ValueError as exc:
+        raise RuntimeError(f"{PREFIX}{name} must be seconds or 'connect,read'") from exc
+    return values * 2 if len(values) == 1 else values[:2]
+
+
+def _service(environ: Mapping[str, str], name: str, prefix: str, host: str) -> tuple[str, bool]:
+    """The service's base URL, and whether it is the local sandbox simulator."""
+    url = environ.get(f"{PREFIX}{prefix}_URL", "").strip()
+    if url:
+        return url.rstrip("/"), False
+    return f"http://{host}:{SANDBOX_PORTS[name]}", True
+
+
+def fulfilment_settings(environ: Mapping[str, str], instance_path: Path) -> dict:
+    """Adapters' settings (sandbox defaults pointing at the local simulators) and job timing."""
+    env = environ
+    host = env.get(PREFIX + "SANDBOX_HOST") or "127.0.0.1"
+    ghn_url, ghn_sandbox = _service(env, "ghn", "GHN", host)
+    cdek_url, cdek_sandbox = _service(env, "cdek", "CDEK", host)
+    wh_url, wh_sandbox = _service(env, "consolidation", "WAREHOUSE", host)
+
+    def secret(name: str, sandbox: bool, sandbox_value: str) -> str | None:
+        return env.get(PREFIX + name) or (sandbox_value if sandbox else None)
+
+    return {
+        "PII_KEYS": _pii_keys(env, instance_path),
+        "SANDBOX_HOST": host,
+        "SHIPPING_ADAPTERS_ENABLED": _list(env, "SHIPPING_ADAPTERS")
+        or ["ghn", "cdek", "consolidation"],
+        "SHIPPING_ADAPTERS": {
+            "ghn": {
+                "url": ghn_url,
+                "sandbox": ghn_sandbox,
+                "token": secret("GHN_TOKEN", ghn_sandbox, "sandbox-ghn-token"),
+                "shop_id": secret("GHN_SHOP_ID", ghn_sandbox, "885"),
+                "service_type_id": _int(env, "GHN_SERVICE_TYPE_ID", 2),
+                "required_note": env.get(PREFIX + "GHN_REQUIRED_NOTE") or "KHONGCHOXEMHANG",
+                "webhook_secret": secret("GHN_WEBHOOK_SECRET", ghn_sandbox, "sandbox-ghn-hook"),
+                "timeout": _timeout(env, "GHN_TIMEOUT", (3.05, 10.0)),
+            },
+            "cdek": {
+                "url": cdek_url,
+                "sandbox": cdek_sandbox,
+                "client_id": secret("CDEK_CLIENT_ID", cdek_sandbox, "sandbox-cdek-client"),
+                "client_secret": secret("CDEK_CLIENT_SECRET", cdek_sandbox, "sandbox-cdek-secret"),
+                "tariff_code": _int(env, "CDEK_TARIFF_CODE", 137),
+                "shipment_point": secret("CDEK_SHIPMENT_POINT", cdek_sandbox, "ALA15"),
+                "webhook_secret": secret("CDEK_WEBHOOK_SECRET", cdek_sandbox, "sandbox-cdek-hook"),
+                "timeout": _timeout(env, "CDEK_TIMEOUT", (3.05, 10.0)),
+                "poll_attempts": _int(env, "CDEK_POLL_ATTEMPTS", 6),
+                "poll_interval": _float(env, "CDEK_POLL_INTERVAL", 0.5),
+            },
+            "consolidation": {
+                "url": wh_url,
+                "sandbox": wh_sandbox,
+                "api_key": secret("WAREHOUSE_API_KEY", wh_sandbox, "sandbox-warehouse-key"),
+                "warehouse_code": env.get(PREFIX + "WAREHOUSE_CODE") or "YW01",
+                "webhook_secret": secret("WAREHOUSE_WEBHOOK_SECRET", wh_sandbox, "sandbox-wh-hook"),
+                "timeout": _timeout(env, "WAREHOUSE_TIMEOUT", (3.05, 10.0)),
+            },
+        },
+        "FULFILMENT": {
+            # Prefix of every idempotency key sent to a carrier: one per deployment
+            # sharing a carrier account (staging and production must differ).
+            "key_prefix": env.get(PREFIX + "SHIPMENT_KEY_PREFIX") or "CBC",
+            # How long a worker owns a shipment while calling the service; longer
+            # than the worst case of its calls, and the dispatch job's timeout.
+            "lease_seconds": _int(env, "SHIPMENT_LEASE_SECONDS", 300),
+            "max_attempts": _int(env, "SHIPMENT_MAX_ATTEMPTS", 8),
+            "backoff_seconds": _float(env, "SHIPMENT_BACKOFF_SECONDS", 10.0),
+            "backoff_max_seconds": _float(env, "SHIPMENT_BACKOFF_MAX_SECONDS", 900.0),
+            "sweep_seconds": _int(env, "SHIPMENT_SWEEP_SECONDS", 30),
+            "poll_seconds": _int(env, "TRACKING_POLL_SECONDS", 900),
+            "idempotency_hours": _int(env, "IDEMPOTENCY_HOURS", 24),
         },
     }

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
+from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from connector.extensions import db
 from connector.listings import service
+from connector.listings.images import store_image
 from connector.models import ApiToken, Listing, Role, Supplier, User
 from connector.models.account import hash_token
 
@@ -71,6 +74,31 @@ DEMO_LISTING = {
 }
 
 
+def tshirt_picture() -> bytes:
+    """A plain drawn T-shirt: the demo needs a real image, and we ship no photos."""
+    image = Image.new("RGB", (800, 800), (244, 246, 248))
+    draw = ImageDraw.Draw(image)
+    body = [
+        (250, 230),
+        (330, 190),
+        (470, 190),
+        (550, 230),
+        (660, 330),
+        (590, 400),
+        (540, 360),
+        (540, 690),
+        (260, 690),
+        (260, 360),
+        (210, 400),
+        (140, 330),
+    ]
+    draw.polygon(body, fill=(255, 255, 255), outline=(60, 70, 80), width=6)
+    draw.arc([(340, 150), (460, 250)], start=20, end=160, fill=(60, 70, 80), width=6)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def _user(email: str, name: str, role: Role, supplier: Supplier | None) -> User:
     user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
     if user is None:
@@ -105,7 +133,10 @@ def load_demo() -> dict:
         select(Listing.id).where(Listing.supplier_id == supplier.id).limit(1)
     ).first()
     if has_listing is None:
-        service.create_listing(users[Role.EXPORTER], supplier.id, DEMO_LISTING)
+        picture = store_image(io.BytesIO(tshirt_picture()), supplier.id)
+        db.session.commit()
+        listing = {**DEMO_LISTING, "images": [{"sha256": picture.sha256}]}
+        service.create_listing(users[Role.EXPORTER], supplier.id, listing)
     return {
         "password": DEMO_PASSWORD,
         "accounts": [(email, role.value) for email, _n, role, _s in ACCOUNTS],

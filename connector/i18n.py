@@ -40,18 +40,21 @@ def select_locale() -> str:
         chosen = _match(current_user.locale)
         if chosen:
             return chosen
+    api = request.path.startswith("/api/")
     from_query = _match(request.args.get("lang"))
     if from_query:
-        session["lang"] = from_query
+        if not api:  # API clients send lang on each call; no cookie for them
+            session["lang"] = from_query
         return from_query
-    from_session = _match(session.get("lang"))
+    from_session = None if api else _match(session.get("lang"))
     if from_session:
         return from_session
     for tag, _quality in request.accept_languages:
         chosen = _match(tag)
         if chosen:
             return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    # Overseas sellers' scripts rarely send Accept-Language: English is their safest default.
+    return "en" if api else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def init_app(app) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_smorest import Api
 
 from connector.api.common import ErrorEnvelopeSchema
-from connector.extensions import csrf
+from connector.extensions import csrf, limiter
 
 
 class ConnectorApi(Api):
@@ -17,14 +17,26 @@ api = ConnectorApi()
 
 
 def init_app(app) -> None:
-    from connector.api import fx, images, listings, offers, tokens
+    from connector.api import feeds, fx, images, listings, offers, sellers, tokens
 
     api.init_app(app, spec_kwargs={"servers": [{"url": "/"}]})
+    app.add_url_rule("/api/v1/docs/assets/<path:filename>", "docs_assets", docs_assets)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "An API token."}
     )
     api.spec.options["security"] = [{"bearerAuth": []}]
-    for module in (listings, offers, tokens, images, fx):
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
+    limiter.init_app(app)
+    for module in (listings, offers, tokens, images, fx, feeds, sellers):
         # Bearer tokens are not ambient credentials, so the API needs no CSRF token.
         csrf.exempt(module.blp)
+        limiter.limit(lambda: app.config["API_RATE_LIMIT"])(module.blp)
         api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.blp.url_prefix or ''}")
+
+
+def docs_assets(filename: str):
+    """Swagger UI's files, from the swagger-ui-bundle package."""
+    from flask import send_from_directory
+    from swagger_ui_bundle import swagger_ui_path
+
+    return send_from_directory(swagger_ui_path, filename, max_age=86400)

@@ -103,20 +103,20 @@ def rates_overview() -> dict:
 
 
 @blp.get("/rates")
+@requires_api_role(Role.EXPORTER, Role.OPS)
 @blp.response(200, RatesOverviewSchema)
 @blp.alt_response(401, schema=ErrorEnvelopeSchema)
-@requires_api_role(Role.EXPORTER, Role.OPS)
 def current_rates(user: User):
     """The rate each market's prices use now, its source, age and staleness; provider health."""
     return rates_overview()
 
 
 @blp.post("/rates")
+@requires_api_role(Role.OPS)
 @blp.arguments(ManualRateSchema)
 @blp.response(201, StoredRateSchema)
 @blp.alt_response(403, schema=ErrorEnvelopeSchema)
 @blp.alt_response(422, schema=ErrorEnvelopeSchema)
-@requires_api_role(Role.OPS)
 def post_manual_rate(args, user: User):
     """Set a manual rate (ops); it is used until a provider publishes a newer one."""
     row: FxRate = set_manual_rate(user, args["base"], args["quote"], args["rate"], args["note"])
@@ -131,9 +131,9 @@ def post_manual_rate(args, user: User):
 
 
 @blp.post("/refresh")
+@requires_api_role(Role.OPS)
 @blp.response(202, JobSchema)
 @blp.alt_response(403, schema=ErrorEnvelopeSchema)
-@requires_api_role(Role.OPS)
 def refresh(user: User):
     """Fetch rates from the configured providers now, in the background."""
     return {"job_id": enqueue_after_commit(refresh_rates, job_timeout=120)}

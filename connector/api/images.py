@@ -26,6 +26,7 @@ class StoredImageSchema(Schema):
 
 
 @blp.post("/")
+@requires_api_role(Role.EXPORTER, Role.OPS)
 @blp.doc(
     requestBody={
         "required": True,
@@ -43,7 +44,6 @@ class StoredImageSchema(Schema):
 @blp.response(201, StoredImageSchema)
 @blp.alt_response(413, schema=ErrorEnvelopeSchema)
 @blp.alt_response(422, schema=ErrorEnvelopeSchema)
-@requires_api_role(Role.EXPORTER, Role.OPS)
 def upload_image(user: User):
     """Upload a JPEG, PNG, WebP or GIF; reference it in a listing by `sha256`."""
     upload = request.files.get("file")

@@ -61,11 +61,11 @@ def _supplier_of(user: User, payload: dict) -> int:
 
 
 @blp.get("/")
+@requires_api_role(Role.EXPORTER, Role.OPS)
 @blp.arguments(ListingQueryArgsSchema, location="query")
 @blp.response(200, ListingPageSchema)
 @blp.alt_response(401, schema=ErrorEnvelopeSchema)
 @blp.alt_response(403, schema=ErrorEnvelopeSchema)
-@requires_api_role(Role.EXPORTER, Role.OPS)
 def list_listings(args, user: User):
     """Listings the caller may see, newest first."""
     items, total = service.page_of_listings(user, args.get("status"), args["limit"], args["offset"])
@@ -78,6 +78,7 @@ def list_listings(args, user: User):
 
 
 @blp.post("/")
+@requires_api_role(Role.EXPORTER, Role.OPS)
 @blp.doc(
     requestBody={"required": True, "content": {"application/json": {"schema": ListingInSchema}}}
 )
@@ -86,7 +87,6 @@ def list_listings(args, user: User):
 @blp.alt_response(403, schema=ErrorEnvelopeSchema)
 @blp.alt_response(415, schema=ErrorEnvelopeSchema)
 @blp.alt_response(422, schema=ErrorEnvelopeSchema)
-@requires_api_role(Role.EXPORTER, Role.OPS)
 def create_listing(user: User):
     """Create a listing; `status: submitted` requires it to be complete."""
     payload = json_body()
@@ -100,15 +100,16 @@ def create_listing(user: User):
 
 
 @blp.get("/<int:listing_id>")
+@requires_api_role(Role.EXPORTER, Role.OPS)
 @blp.response(200, ListingOutSchema)
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
-@requires_api_role(Role.EXPORTER, Role.OPS)
 def get_listing(listing_id: int, user: User):
     """One listing, as stored."""
     return service.listing_output(_visible_or_404(user, listing_id))
 
 
 @blp.patch("/<int:listing_id>")
+@requires_api_role(Role.EXPORTER, Role.OPS)
 @blp.doc(
     requestBody={"required": True, "content": {"application/json": {"schema": ListingPatchSchema}}}
 )
@@ -116,7 +117,6 @@ def get_listing(listing_id: int, user: User):
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
 @blp.alt_response(415, schema=ErrorEnvelopeSchema)
 @blp.alt_response(422, schema=ErrorEnvelopeSchema)
-@requires_api_role(Role.EXPORTER, Role.OPS)
 def patch_listing(listing_id: int, user: User):
     """Change some fields; a list given replaces the stored list. The whole result is validated."""
     listing = _visible_or_404(user, listing_id)

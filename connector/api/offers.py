@@ -33,9 +33,9 @@ class OfferSchema(Schema):
 
 
 @blp.get("/<int:listing_id>/offers")
+@requires_api_role(Role.EXPORTER, Role.OPS)
 @blp.response(200, OfferSchema(many=True))
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
-@requires_api_role(Role.EXPORTER, Role.OPS)
 def listing_offers(listing_id: int, user: User):
     """The listing's offer in each market: status, why it is held, prices and breakdowns."""
     try:

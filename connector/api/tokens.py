@@ -31,20 +31,20 @@ class NewTokenSchema(TokenOutSchema):
 
 
 @blp.get("/")
+@requires_api_role()
 @blp.response(200, TokenOutSchema(many=True))
 @blp.alt_response(401, schema=ErrorEnvelopeSchema)
-@requires_api_role()
 def list_tokens(user: User):
     """The caller's tokens, without their secrets."""
     return tokens_of(user)
 
 
 @blp.post("/")
+@requires_api_role()
 @blp.arguments(TokenInSchema)
 @blp.response(201, NewTokenSchema)
 @blp.alt_response(401, schema=ErrorEnvelopeSchema)
 @blp.alt_response(422, schema=ErrorEnvelopeSchema)
-@requires_api_role()
 def create_token(args, user: User):
     """Create a token; store the secret now, it cannot be shown again."""
     token, secret = issue_token(user, args["name"])
@@ -53,9 +53,9 @@ def create_token(args, user: User):
 
 
 @blp.delete("/<int:token_id>")
+@requires_api_role()
 @blp.response(204)
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
-@requires_api_role()
 def delete_token(token_id: int, user: User):
     """Revoke one of the caller's tokens; it stops working at once."""
     if not revoke_token(user, token_id):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 
 from flask import g, request
@@ -21,6 +22,16 @@ def _load_user(user_id: str) -> User | None:
         return None
     user = db.session.get(User, int(user_id))
     return user if user is not None and user.is_active else None
+
+
+LAST_USED_GRANULARITY = timedelta(minutes=1)
+
+
+def rate_limit_key() -> str:
+    secret = _bearer_secret()
+    if secret:
+        return "key:" + hash_token(secret)[:24]
+    return "ip:" + (request.remote_addr or "unknown")
 
 
 def _bearer_secret() -> str | None:
@@ -43,8 +54,12 @@ def token_user() -> User | None:
         ).scalar_one_or_none()
         if token is not None and token.active and token.user.is_active:
             user = token.user
-            token.last_used_at = utcnow()
-            db.session.commit()
+            now = utcnow()
+            # Recorded at most once a minute: a write per feed page would cost more
+            # than the page itself.
+            if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
+                token.last_used_at = now
+                db.session.commit()
     g.token_user = user
     return user
 

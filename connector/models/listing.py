@@ -48,6 +48,11 @@ class Listing(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     supplier = relationship("Supplier")
+
+    @property
+    def supplier_name(self) -> str | None:
+        return self.supplier.name if self.supplier is not None else None
+
     price_tiers: Mapped[list[PriceTier]] = relationship(
         back_populates="listing",
         cascade="all, delete-orphan",

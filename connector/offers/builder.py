@@ -145,6 +145,7 @@ def build_offer(
         "mode": mode,
         "priced_on": on.isoformat(),
         "source_title": listing.title_zh,
+        "supplier": listing.supplier_name,
         "texts": texts,
         "readiness": readiness,
         "category": listing.category,

@@ -14,7 +14,14 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from connector.extensions import db
-from connector.models import Customization, Listing, ListingImage, PriceTier, Variant
+from connector.models import (
+    Customization,
+    Listing,
+    ListingImage,
+    PriceTier,
+    Supplier,
+    Variant,
+)
 
 
 @dataclass
@@ -61,6 +68,7 @@ class ListingData:
     height_cm: Decimal | None
     localized: dict | None = None
     translations: dict | None = None
+    supplier_name: str | None = None
     price_tiers: list[TierData] = field(default_factory=list)
     variants: list[VariantData] = field(default_factory=list)
     customizations: list[CustomizationData] = field(default_factory=list)
@@ -82,13 +90,18 @@ LISTING_COLUMNS = (
     Listing.height_cm,
     Listing.localized,
     Listing.translations,
+    Supplier.name,
 )
 
 
 def load_listings(ids: list[int]) -> list[ListingData]:
     listings = {
         row[0]: ListingData(*row)
-        for row in db.session.execute(select(*LISTING_COLUMNS).where(Listing.id.in_(ids)))
+        for row in db.session.execute(
+            select(*LISTING_COLUMNS)
+            .join(Supplier, Supplier.id == Listing.supplier_id)
+            .where(Listing.id.in_(ids))
+        )
     }
     tiers = db.session.execute(
         select(PriceTier.listing_id, PriceTier.min_qty, PriceTier.unit_price)

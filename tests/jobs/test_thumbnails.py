@@ -82,6 +82,7 @@ def test_oversized_upload_is_refused(app, client, exporter_token):
 
 
 def test_sweep_recovers_thumbnails_lost_while_redis_was_down(app, client, exporter_token):
+    run_jobs(app)  # the demo picture's thumbnail, queued when the demo loaded
     real_url = app.config["REDIS_URL"]
     app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
     app.extensions.pop("redis", None)

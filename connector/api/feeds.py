@@ -1,0 +1,285 @@
+"""Seller feeds: ``/api/v1/markets``, ``/api/v1/markets/<code>/offers``, ``/api/v1/offers/<id>``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Response, request, url_for
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from connector.api.common import ErrorEnvelopeSchema
+from connector.auth.principal import requires_api_role
+from connector.extensions import db
+from connector.feeds import service
+from connector.feeds.render import FORMATS, seller_item
+from connector.markets.model import Market
+from connector.models import Listing, Offer, Role, User
+from connector.offers.service import markets
+
+blp = Blueprint("feeds_api", __name__, url_prefix="", description="Seller feeds")
+
+MEDIA = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "xml": "application/rss+xml; charset=utf-8",
+}
+
+
+class MarketSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    currency = fields.String()
+    locales = fields.List(fields.String())
+    default_mode = fields.String()
+
+
+class FeedArgsSchema(Schema):
+    limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
+    cursor = fields.String(metadata={"description": "Opaque; from the previous page."})
+    updated_since = fields.String(
+        metadata={
+            "description": "A `sync_token` from the last page of the previous sync "
+            "(exact), or an ISO 8601 time. Only changes after it are "
+            "listed, and offers withdrawn since then under `withdrawn`."
+        }
+    )
+    lang = fields.String(
+        metadata={"description": "One of the market's locales (kk_KZ, ru_KZ) or its language (ru)."}
+    )
+    ready_only = fields.Boolean(load_default=True)
+    format = fields.String(
+        validate=validate.OneOf(FORMATS),
+        metadata={
+            "description": "json, csv (Shopify) or xml (Google "
+            "Merchant); otherwise the Accept header."
+        },
+    )
+
+    @validates("updated_since")
+    def _not_empty(self, value, **kwargs):
+        if not value.strip():
+            raise ValidationError("Give a sync token or an ISO 8601 time.")
+
+
+class FeedVariantPriceSchema(Schema):
+    min_qty = fields.Integer()
+    price = fields.String()
+    display = fields.String(allow_none=True)
+
+
+class FeedVariantSchema(Schema):
+    sku = fields.String()
+    options = fields.Dict(keys=fields.String(), values=fields.String())
+    stock = fields.Integer(allow_none=True)
+    prices = fields.List(fields.Nested(FeedVariantPriceSchema))
+
+
+class FeedItemSchema(Schema):
+    id = fields.Integer()
+    version = fields.Integer()
+    seq = fields.Integer()
+    status = fields.String()
+    market = fields.String()
+    locale = fields.String()
+    currency = fields.String()
+    title = fields.String(allow_none=True)
+    description = fields.String(allow_none=True)
+    link = fields.String()
+    images = fields.List(fields.String())
+    variants = fields.List(fields.Nested(FeedVariantSchema))
+
+
+class WithdrawnSchema(Schema):
+    id = fields.Integer()
+    version = fields.Integer()
+    status = fields.String()
+
+
+class FeedPageSchema(Schema):
+    market = fields.String()
+    lang = fields.String()
+    ready_only = fields.Boolean()
+    items = fields.List(fields.Nested(FeedItemSchema))
+    withdrawn = fields.List(fields.Nested(WithdrawnSchema))
+    next_cursor = fields.String(allow_none=True)
+    sync_token = fields.String(
+        allow_none=True,
+        metadata={"description": "On the last page: pass it as `updated_since` next time."},
+    )
+    count = fields.Integer()
+
+
+def readable_markets(user: User) -> list[Market]:
+    if user.role == Role.OPS:
+        return list(markets().values())
+    allowed = set(user.markets or [])
+    return [market for code, market in markets().items() if code in allowed]
+
+
+def _market_for(user: User, code: str) -> Market:
+    market = markets().get(code.upper())
+    if market is None:
+        abort(404, message="No such market.")
+    if market not in readable_markets(user):
+        abort(403, message="This key may not read this market.")
+    return market
+
+
+def _locale(market: Market, wanted: str | None) -> str:
+    if not wanted:
+        return market.locales[0]
+    wanted = wanted.replace("-", "_")
+    for locale in market.locales:
+        if wanted.lower() in (locale.lower(), locale.split("_")[0].lower()):
+            return locale
+    abort(422, errors={"lang": [f"Use one of {', '.join(market.locales)}."]})
+
+
+def _format(args: dict) -> str:
+    if args.get("format"):
+        return args["format"]
+    best = request.accept_mimetypes.best_match(
+        ["application/json", "text/csv", "application/rss+xml", "application/xml"],
+        default="application/json",
+    )
+    return {"text/csv": "csv", "application/rss+xml": "xml", "application/xml": "xml"}.get(
+        best, "json"
+    )
+
+
+def _since(args: dict, market: Market) -> int | None:
+    raw = args.get("updated_since")
+    if raw is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            return service.decode_sync_token(raw, market.code)
+        except service.BadCursor as exc:
+            abort(422, errors={"updated_since": [str(exc)]})
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return service.since_from_time(market.code, moment)
+
+
+@blp.get("/markets")
+@requires_api_role(Role.SELLER, Role.OPS)
+@blp.response(200, MarketSchema(many=True))
+@blp.alt_response(401, schema=ErrorEnvelopeSchema)
+def list_markets(user: User):
+    """The markets this key may read, with currency and locales."""
+    return readable_markets(user)
+
+
+@blp.get("/markets/<code>/offers")
+@requires_api_role(Role.SELLER, Role.OPS)
+@blp.arguments(FeedArgsSchema, location="query")
+@blp.response(200, FeedPageSchema, description="A page of offers (JSON, CSV or XML)")
+@blp.doc(
+    responses={
+        "200": {
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/rss+xml": {"schema": {"type": "string"}},
+            },
+            "headers": {
+                "ETag": {"schema": {"type": "string"}},
+                "Link": {"schema": {"type": "string"}, "description": "rel=next page"},
+            },
+        },
+        "304": {"description": "Not modified (If-None-Match matched the ETag)"},
+    }
+)
+@blp.alt_response(401, schema=ErrorEnvelopeSchema)
+@blp.alt_response(403, schema=ErrorEnvelopeSchema)
+@blp.alt_response(404, schema=ErrorEnvelopeSchema)
+@blp.alt_response(422, schema=ErrorEnvelopeSchema)
+@blp.alt_response(429, schema=ErrorEnvelopeSchema)
+def market_offers(args: dict, code: str, user: User):
+    """A market's offers, a page at a time, in a stable order; incremental with `updated_since`."""
+    market = _market_for(user, code)
+    query = service.FeedQuery(
+        market=market.code,
+        locale=_locale(market, args.get("lang")),
+        fmt=_format(args),
+        limit=args["limit"],
+        ready_only=args["ready_only"],
+        since=_since(args, market),
+    )
+    if args.get("cursor"):
+        try:
+            service.decode_cursor(args["cursor"], query)
+        except service.BadCursor as exc:
+            abort(422, errors={"cursor": [str(exc)]})
+    page = service.load_page(query)
+    body = service.assemble(page)
+    etag = service.etag_of(body)
+    headers = {"ETag": f'"{etag}"', "Cache-Control": "private, no-cache", "Vary": "Accept"}
+    if page.next_cursor:
+        link = url_for(
+            "feeds_api.market_offers",
+            code=market.code,
+            cursor=page.next_cursor,
+            limit=query.limit,
+            lang=query.locale,
+            format=query.fmt,
+            ready_only=str(query.ready_only).lower(),
+            _external=True,
+        )
+        headers["Link"] = f'<{link}>; rel="next"'
+        headers["X-Next-Cursor"] = page.next_cursor
+    if page.sync_token:
+        headers["X-Sync-Token"] = page.sync_token
+    if query.fmt != "json" and page.withdrawn:
+        headers["X-Withdrawn"] = ",".join(str(w["id"]) for w in page.withdrawn)
+    if etag in request.if_none_match:
+        return Response(status=304, headers=headers)
+    return Response(
+        body,
+        status=200,
+        headers=headers,
+        mimetype=MEDIA[query.fmt].split(";")[0],
+        content_type=MEDIA[query.fmt],
+    )
+
+
+class OfferDetailSchema(FeedItemSchema):
+    breakdown_components = fields.List(fields.String())
+    document = fields.Dict()
+
+
+@blp.get("/offers/<int:offer_id>")
+@requires_api_role(Role.SELLER, Role.OPS, Role.EXPORTER)
+@blp.response(200, OfferDetailSchema)
+@blp.alt_response(404, schema=ErrorEnvelopeSchema)
+def offer_detail(offer_id: int, user: User):
+    """One offer with its full price breakdown per variant and tier, and the FX it used."""
+    offer = db.session.get(Offer, offer_id)
+    if offer is None or not _may_see(user, offer):
+        abort(404, message="No such offer.")
+    market = markets()[offer.market_code]
+    locale = _locale(market, request.args.get("lang"))
+    item = seller_item(
+        offer.id,
+        offer.version,
+        offer.feed_seq,
+        offer.document,
+        locale,
+        request.host_url.rstrip("/"),
+    )
+    return {
+        **item,
+        "breakdown_components": offer.document["components"],
+        "document": offer.document,
+    }
+
+
+def _may_see(user: User, offer: Offer) -> bool:
+    if user.role == Role.OPS:
+        return True
+    if user.role == Role.SELLER:
+        return offer.market_code in (user.markets or [])
+    listing = db.session.get(Listing, offer.listing_id)
+    return listing is not None and listing.supplier_id == user.supplier_id

@@ -1,0 +1,246 @@
+"""Feed pages: keyset pages over a market's change log, assembled from cached renderings.
+
+A sync is pinned to the change number it started at (``upper``): its pages
+never show a change twice, and the next incremental sync starts exactly
+there, so nothing falls between two syncs either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import and_, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from connector.extensions import db
+from connector.feeds import render
+from connector.models import FeedCounter, Offer, OfferFeedItem
+from connector.models.offer import OfferStatus
+
+
+class BadCursor(ValueError):
+    """A cursor or sync token that we did not issue, or for another query."""
+
+
+@dataclass
+class FeedQuery:
+    market: str
+    locale: str
+    fmt: str
+    limit: int
+    ready_only: bool
+    since: int | None = None  # incremental sync: changes after this number
+    after: int = 0  # position inside the sync
+    upper: int | None = None  # the sync's pinned end
+
+
+@dataclass
+class FeedPage:
+    query: FeedQuery
+    bodies: list[bytes] = field(default_factory=list)
+    withdrawn: list[dict] = field(default_factory=list)
+    next_cursor: str | None = None
+    sync_token: str | None = None
+    count: int = 0
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="feed-cursor")
+
+
+def encode_cursor(query: FeedQuery, after: int) -> str:
+    return _serializer().dumps(
+        {
+            "m": query.market,
+            "l": query.locale,
+            "r": query.ready_only,
+            "s": query.since,
+            "a": after,
+            "u": query.upper,
+        }
+    )
+
+
+def decode_cursor(token: str, query: FeedQuery) -> None:
+    """Restore the sync position from a cursor made for the same market, language and filter."""
+    try:
+        state = _serializer().loads(token)
+    except BadSignature as exc:
+        raise BadCursor("not a cursor we issued") from exc
+    if (state.get("m"), state.get("l"), state.get("r")) != (
+        query.market,
+        query.locale,
+        query.ready_only,
+    ):
+        raise BadCursor("this cursor belongs to another market, language or filter")
+    query.since, query.after, query.upper = state["s"], int(state["a"]), int(state["u"])
+
+
+def encode_sync_token(market: str, upper: int) -> str:
+    return _serializer().dumps({"sync": market, "u": upper})
+
+
+def decode_sync_token(token: str, market: str) -> int:
+    try:
+        state = _serializer().loads(token)
+    except BadSignature as exc:
+        raise BadCursor("not a sync token we issued") from exc
+    if state.get("sync") != market:
+        raise BadCursor("this sync token belongs to another market")
+    return int(state["u"])
+
+
+def since_from_time(market: str, moment) -> int:
+    """The change number just before ``moment``: changes at or after it follow."""
+    value = db.session.execute(
+        select(func.max(Offer.feed_seq)).where(
+            Offer.market_code == market, Offer.updated_at < moment
+        )
+    ).scalar()
+    return int(value or 0)
+
+
+def current_upper() -> int:
+    return int(
+        db.session.execute(select(FeedCounter.value).where(FeedCounter.name == "offers")).scalar()
+        or 0
+    )
+
+
+def load_page(query: FeedQuery) -> FeedPage:
+    if query.upper is None:
+        query.upper = current_upper()
+    start = query.after
+    if query.since is not None:
+        start = max(start, query.since)
+    conditions = [
+        Offer.market_code == query.market,
+        Offer.feed_seq > start,
+        Offer.feed_seq <= query.upper,
+    ]
+    if query.since is None:
+        # A full sync lists what is on sale; an incremental one also what left.
+        conditions.append(
+            Offer.status == OfferStatus.READY
+            if query.ready_only
+            else Offer.status != OfferStatus.WITHDRAWN
+        )
+    rows = db.session.execute(
+        select(Offer.id, Offer.feed_seq, Offer.version, Offer.status, OfferFeedItem.body)
+        .outerjoin(
+            OfferFeedItem,
+            and_(
+                OfferFeedItem.offer_id == Offer.id,
+                OfferFeedItem.locale == query.locale,
+                OfferFeedItem.format == query.fmt,
+                OfferFeedItem.version == Offer.version,
+            ),
+        )
+        .where(*conditions)
+        .order_by(Offer.feed_seq)
+        .limit(query.limit + 1)
+    ).all()
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    page = FeedPage(query)
+    listed = [r for r in rows if _listed(r.status, query.ready_only)]
+    page.withdrawn = [
+        {"id": r.id, "version": r.version, "status": r.status}
+        for r in rows
+        if not _listed(r.status, query.ready_only)
+    ]
+    missing = [r.id for r in listed if r.body is None]
+    rendered = render_missing(missing, query.locale, query.fmt) if missing else {}
+    page.bodies = [(r.body.encode() if r.body is not None else rendered[r.id]) for r in listed]
+    page.count = len(page.bodies)
+    if more:
+        page.next_cursor = encode_cursor(query, rows[-1].feed_seq)
+    else:
+        page.sync_token = encode_sync_token(query.market, query.upper)
+    return page
+
+
+def _listed(status: str, ready_only: bool) -> bool:
+    return status == OfferStatus.READY or (not ready_only and status == OfferStatus.HELD)
+
+
+def render_missing(offer_ids: list[int], locale: str, fmt: str) -> dict[int, bytes]:
+    """Render offers not yet cached for this version, and keep the result for next time."""
+    public_url = current_app.config["PUBLIC_URL"].rstrip("/")
+    offers = db.session.execute(
+        select(Offer.id, Offer.version, Offer.feed_seq, Offer.document).where(
+            Offer.id.in_(offer_ids)
+        )
+    ).all()
+    out: dict[int, bytes] = {}
+    rows = []
+    for offer in offers:
+        document = offer.document
+        item = render.seller_item(
+            offer.id, offer.version, offer.feed_seq, document, locale, public_url
+        )
+        supplier = document.get("supplier") or ""
+        if fmt == "json":
+            body = render.render_json(item)
+        elif fmt == "csv":
+            body = render.render_csv(item, supplier)
+        else:
+            body = render.render_xml(item, supplier)
+        out[offer.id] = body
+        rows.append(
+            {
+                "offer_id": offer.id,
+                "locale": locale,
+                "format": fmt,
+                "version": offer.version,
+                "body": body.decode(),
+            }
+        )
+    _upsert(rows)
+    return out
+
+
+def _upsert(rows: list[dict]) -> None:
+    if not rows:
+        return
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(OfferFeedItem).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=["offer_id", "locale", "format"],
+        set_={"version": statement.excluded.version, "body": statement.excluded.body},
+    )
+    db.session.execute(statement)
+    db.session.commit()
+
+
+def assemble(page: FeedPage) -> bytes:
+    """The page's bytes in its format; the items are stored renderings, joined."""
+    query = page.query
+    if query.fmt == "csv":
+        return render.csv_header() + b"".join(page.bodies)
+    if query.fmt == "xml":
+        link = current_app.config["PUBLIC_URL"].rstrip("/")
+        return render.xml_head(query.market, link) + b"".join(page.bodies) + render.XML_TAIL
+    import orjson
+
+    head = orjson.dumps(
+        {"market": query.market, "lang": query.locale, "ready_only": query.ready_only}
+    )[:-1]
+    tail = orjson.dumps(
+        {
+            "withdrawn": page.withdrawn,
+            "next_cursor": page.next_cursor,
+            "sync_token": page.sync_token,
+            "count": page.count,
+        }
+    )[1:]
+    return head + b',"items":[' + b",".join(page.bodies) + b"]," + tail
+
+
+def etag_of(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:32]
