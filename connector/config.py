@@ -75,7 +75,8 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict:
     """Build the Flask config mapping from environment variables."""
     env = os.environ if environ is None else environ
     instance_path = Path(env.get(PREFIX + "INSTANCE_PATH") or DEFAULT_INSTANCE)
-    max_upload_mb = _int(env, "MAX_UPLOAD_MB", 8)
+    # Room for a form with several full-size photos; one image is limited separately.
+    max_upload_mb = _int(env, "MAX_UPLOAD_MB", 64)
     return {
         "INSTANCE_PATH": str(instance_path),
         "SECRET_KEY": _secret_key(env, instance_path),

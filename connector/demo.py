@@ -13,6 +13,7 @@ from connector.listings import service
 from connector.listings.images import store_image
 from connector.models import ApiToken, Listing, Role, Supplier, User
 from connector.models.account import hash_token
+from jobs.images import enqueue_thumbnail
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_SUPPLIER = "义乌市星辰服饰有限公司"
@@ -135,6 +136,7 @@ def load_demo() -> dict:
     if has_listing is None:
         picture = store_image(io.BytesIO(tshirt_picture()), supplier.id)
         db.session.commit()
+        enqueue_thumbnail(picture.sha256)
         listing = {**DEMO_LISTING, "images": [{"sha256": picture.sha256}]}
         service.create_listing(users[Role.EXPORTER], supplier.id, listing)
     return {

@@ -25,6 +25,7 @@ CODES = {
     404: ("not_found", _l("Not found.")),
     405: ("method_not_allowed", _l("This method is not allowed here.")),
     409: ("conflict", _l("This conflicts with the current state.")),
+    412: ("precondition_failed", _l("The resource changed since you read it.")),
     413: ("payload_too_large", _l("The request or file is too large.")),
     415: ("unsupported_media_type", _l("This content type is not accepted.")),
     422: ("validation_failed", _l("Some fields are not valid.")),

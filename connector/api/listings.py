@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import request, url_for
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, ValidationError, fields
 
@@ -104,8 +104,9 @@ def create_listing(user: User):
 @blp.response(200, ListingOutSchema)
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
 def get_listing(listing_id: int, user: User):
-    """One listing, as stored."""
-    return service.listing_output(_visible_or_404(user, listing_id))
+    """One listing, as stored; its ETag is the revision (for If-Match on PATCH)."""
+    listing = _visible_or_404(user, listing_id)
+    return service.listing_output(listing), 200, {"ETag": f'"{listing.revision}"'}
 
 
 @blp.patch("/<int:listing_id>")
@@ -115,11 +116,31 @@ def get_listing(listing_id: int, user: User):
 )
 @blp.response(200, ListingOutSchema)
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
+@blp.alt_response(412, schema=ErrorEnvelopeSchema)
 @blp.alt_response(415, schema=ErrorEnvelopeSchema)
 @blp.alt_response(422, schema=ErrorEnvelopeSchema)
 def patch_listing(listing_id: int, user: User):
     """Change some fields; a list given replaces the stored list. The whole result is validated."""
     listing = _visible_or_404(user, listing_id)
+    expected = _if_match_revision()
     data = _load_or_422(service.merge_patch, listing, json_body())
-    listing = _load_or_422(service.replace_listing, listing, data)
-    return service.listing_output(listing)
+    try:
+        listing = _load_or_422(service.replace_listing, listing, data, expected)
+    except service.StaleRevision as exc:
+        abort(
+            412,
+            message=f"The listing is at revision {exc.current}; read it again first.",
+            code="stale_revision",
+        )
+    return service.listing_output(listing), 200, {"ETag": f'"{listing.revision}"'}
+
+
+def _if_match_revision() -> int | None:
+    """``If-Match: "<revision>"`` makes a PATCH apply only to the revision the caller read."""
+    header = request.headers.get("If-Match")
+    if not header or header.strip() == "*":
+        return None
+    value = header.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        abort(400, message='If-Match must be a listing revision such as "3".')
+    return int(value)

@@ -166,7 +166,22 @@ def _known_locale(value: str) -> None:
     from connector.offers.localize import market_locales
 
     if value not in market_locales():
-        raise ValidationError(_l("Not a language of any market we sell to."))
+        raise ValidationError([_l("Not a language of any market we sell to.")])
+
+
+def _intact(data: dict, original, name: str, keys: tuple[str, ...]) -> list:
+    """The loaded rows of a list field, or [] if any row failed to load.
+
+    A list with a bad row loads partially (the bad row dropped), which would
+    shift the row numbers that cross-field errors point at.
+    """
+    rows = data.get(name) or []
+    given = original.get(name) if isinstance(original, dict) else None
+    if not isinstance(given, list) or len(given) != len(rows):
+        return []
+    if any(not isinstance(row, dict) or any(key not in row for key in keys) for row in rows):
+        return []
+    return rows
 
 
 # Fields a listing needs before it can be submitted; a draft may lack them.
@@ -337,21 +352,26 @@ class ListingInSchema(Schema):
                 data[key] = None
         return data
 
-    @validates_schema(skip_on_field_errors=False)
-    def _complete_when_submitted(self, data, **kwargs):
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _complete_when_submitted(self, data, original, **kwargs):
         if data.get("status") != ListingStatus.SUBMITTED.value:
             return
         errors = {}
+        given = original if isinstance(original, dict) else {}
         for name in REQUIRED_TO_SUBMIT:
             value = data.get(name)
+            if name not in data and given.get(name) not in (None, "", []):
+                continue  # given but invalid: its own error says why, once
             if value is None or value == "" or value == []:
                 errors[name] = [_l("Required before the listing can be submitted.")]
         if errors:
             raise ValidationError(errors)
 
-    @validates_schema(skip_on_field_errors=True)
-    def _tiers_follow_moq(self, data, **kwargs):
-        tiers = data.get("price_tiers") or []
+    # Cross-field checks run even when some other field failed (they only look at
+    # fields that loaded), so a person sees every problem in one round.
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _tiers_follow_moq(self, data, original, **kwargs):
+        tiers = _intact(data, original, "price_tiers", ("min_qty", "unit_price"))
         errors: dict = {}
         for index in range(1, len(tiers)):
             before, tier = tiers[index - 1], tiers[index]
@@ -371,10 +391,10 @@ class ListingInSchema(Schema):
         if errors:
             raise ValidationError({"price_tiers": errors})
 
-    @validates_schema(skip_on_field_errors=True)
-    def _variants_consistent(self, data, **kwargs):
-        variants = data.get("variants") or []
-        tiers = data.get("price_tiers") or []
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _variants_consistent(self, data, original, **kwargs):
+        variants = _intact(data, original, "variants", ("sku", "options"))
+        tiers = _intact(data, original, "price_tiers", ("min_qty", "unit_price"))
         errors: dict = {}
         seen_skus: dict[str, int] = {}
         seen_options: dict[tuple, int] = {}
@@ -406,11 +426,11 @@ class ListingInSchema(Schema):
         if errors:
             raise ValidationError({"variants": errors})
 
-    @validates_schema(skip_on_field_errors=True)
-    def _customization_moq(self, data, **kwargs):
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _customization_moq(self, data, original, **kwargs):
         errors: dict = {}
         names: set[str] = set()
-        for index, option in enumerate(data.get("customizations") or []):
+        for index, option in enumerate(_intact(data, original, "customizations", ("name",))):
             if option["name"] in names:
                 errors.setdefault(index, {})["name"] = [_l("This option is listed twice.")]
             names.add(option["name"])

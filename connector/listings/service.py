@@ -9,6 +9,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
 
 from connector.extensions import db
 from connector.listings.schemas import ListingInSchema
@@ -26,6 +27,14 @@ from connector.models import (
 from connector.models.types import utcnow
 
 log = logging.getLogger(__name__)
+
+
+class StaleRevision(Exception):
+    """Someone saved the listing after the caller read it; their change would be lost."""
+
+    def __init__(self, current: int):
+        super().__init__(f"listing is at revision {current}")
+        self.current = current
 
 
 class NotVisible(LookupError):
@@ -57,7 +66,18 @@ def page_of_listings(user: User, status: str | None, limit: int, offset: int):
         query = query.where(Listing.status == status)
     total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     items = (
-        db.session.execute(query.order_by(Listing.id.desc()).limit(limit).offset(offset))
+        db.session.execute(
+            query.options(
+                selectinload(Listing.price_tiers),
+                selectinload(Listing.variants),
+                selectinload(Listing.customizations),
+                selectinload(Listing.images),
+                selectinload(Listing.supplier),
+            )
+            .order_by(Listing.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
         .scalars()
         .all()
     )
@@ -136,8 +156,14 @@ def _localize_later(listing: Listing) -> None:
     enqueue_listing_refresh(listing.id)
 
 
-def replace_listing(listing: Listing, data: dict) -> Listing:
-    """Store ``data`` as the listing; bump the revision only when something changed."""
+def replace_listing(listing: Listing, data: dict, expected_revision: int | None = None) -> Listing:
+    """Store ``data`` as the listing; bump the revision only when something changed.
+
+    With ``expected_revision``, refuse (StaleRevision) if the listing moved on
+    since the caller read it, rather than silently overwrite someone's work.
+    """
+    if expected_revision is not None and expected_revision != listing.revision:
+        raise StaleRevision(listing.revision)
     _check_images(data, listing.supplier_id)
     before = listing_input(listing)
     # Child rows are replaced wholesale; flush the deletes first so the

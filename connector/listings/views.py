@@ -138,7 +138,19 @@ def _save(listing: Listing | None, supplier_id: int | None, early_errors: dict):
         if listing is None:
             listing = service.create_listing(current_user, supplier_id, data)
         else:
-            listing = service.replace_listing(listing, data)
+            listing = service.replace_listing(listing, data, _expected_revision())
+    except service.StaleRevision:
+        db.session.rollback()
+        errors = {
+            "_schema": [
+                _(
+                    "Someone saved this listing after you opened it. Your changes "
+                    "are below; check them against the current listing and save "
+                    "again."
+                )
+            ]
+        }
+        return _render_form(values, errors, listing=listing, status=409)
     except ValidationError as exc:
         db.session.rollback()
         errors = form_data.remap_errors(flatten_errors(exc.messages))
@@ -149,6 +161,11 @@ def _save(listing: Listing | None, supplier_id: int | None, early_errors: dict):
     else:
         flash(_("The listing is saved as a draft."), "success")
     return redirect(url_for("onboarding.detail", listing_id=listing.id))
+
+
+def _expected_revision() -> int | None:
+    raw = request.form.get("revision", "")
+    return int(raw) if raw.isdigit() else None
 
 
 def _render_form(values: dict, errors: dict[str, list[str]], listing: Listing | None, status=200):

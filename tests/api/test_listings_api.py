@@ -293,3 +293,43 @@ def test_unknown_routes_and_methods_answer_the_envelope(client, exporter_token):
     assert wrong.status_code == 405 and "GET" in wrong.headers["Allow"]
     gone = client.get("/api/v1/listings/999999", headers=bearer(exporter_token))
     assert gone.status_code == 404 and gone.json["error"]["code"] == "not_found"
+
+
+def test_every_problem_is_reported_in_one_round(client, exporter_token, tshirt):
+    tshirt["weight_g"] = 1.5
+    tshirt["moq"] = 100  # the first tier starts at 50
+    tshirt["variants"][1]["sku"] = tshirt["variants"][0]["sku"]
+    fields = field_errors(post_listing(client, exporter_token, tshirt))
+    assert fields["weight_g"] == ["Enter a whole number."]  # once, not also "required"
+    assert "price_tiers.0.min_qty" in fields
+    assert "variants.1.sku" in fields
+
+
+def test_a_bad_row_does_not_shift_cross_field_errors(client, exporter_token, tshirt):
+    tshirt["price_tiers"][0]["unit_price"] = "abc"
+    tshirt["price_tiers"][2]["unit_price"] = "99.00"  # also more than the tier before
+    fields = field_errors(post_listing(client, exporter_token, tshirt))
+    assert "price_tiers.0.unit_price" in fields
+    # Row 1 is fine; no error may land on it because row 0 failed to load.
+    assert not any(key.startswith("price_tiers.1") for key in fields)
+
+
+def test_patch_with_if_match_refuses_a_stale_revision(client, exporter_token, tshirt):
+    listing = post_listing(client, exporter_token, tshirt).json
+    url = f"/api/v1/listings/{listing['id']}"
+    read = client.get(url, headers=bearer(exporter_token))
+    assert read.headers["ETag"] == '"1"'
+    first = client.patch(
+        url,
+        json={"lead_time_days": 7},
+        headers={**bearer(exporter_token), "If-Match": read.headers["ETag"]},
+    )
+    assert first.status_code == 200 and first.headers["ETag"] == '"2"'
+    second = client.patch(
+        url,
+        json={"lead_time_days": 9},
+        headers={**bearer(exporter_token), "If-Match": read.headers["ETag"]},
+    )
+    assert second.status_code == 412
+    assert second.json["error"]["code"] == "stale_revision"
+    assert client.get(url, headers=bearer(exporter_token)).json["lead_time_days"] == 7

@@ -428,3 +428,25 @@ def test_form_in_english_via_lang_parameter(client, demo):
     assert '<html lang="en">' in page.html
     assert "Submit listing" in page.html
     assert "Save as draft" in page.html
+
+
+def test_two_people_editing_do_not_overwrite_each_other(exporter, listing_form, exporter_token):
+    response = post_listing(exporter, listing_form)
+    listing_id = int(response.location.rsplit("/", 1)[1])
+    url = f"/listings/{listing_id}/edit"
+    opened = get_page(exporter, url).form_values()  # one person opens the form
+    # Meanwhile a colleague's script changes the stock through the API.
+    client_api = exporter.patch(
+        f"/api/v1/listings/{listing_id}",
+        json={"lead_time_days": 12},
+        headers=bearer(exporter_token),
+    )
+    assert client_api.status_code == 200
+    typed = {**opened, "title_zh": "我改的标题", "action": "submit"}
+    response = exporter.post(url, data=typed)
+    assert response.status_code == 409
+    page = Page(response.get_data(as_text=True))
+    assert "Someone saved this listing after you opened it" in page.html
+    assert page.value("title_zh") == "我改的标题"  # nothing typed is lost
+    api = exporter.get(f"/api/v1/listings/{listing_id}", headers=bearer(exporter_token)).json
+    assert api["lead_time_days"] == 12 and api["title_zh"] != "我改的标题"
