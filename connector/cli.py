@@ -78,6 +78,27 @@ def fx_refresh() -> None:
         click.echo(f"{name}: {outcome}")
 
 
+@offers_cli.command("refresh")
+def offers_refresh() -> None:
+    """Localize and price every submitted listing now (what the worker does on each change)."""
+    from sqlalchemy import select as select_
+
+    from connector.models import Listing, ListingStatus
+    from connector.offers.service import refresh_listing_offers
+
+    ids = (
+        db.session.execute(select_(Listing.id).where(Listing.status == ListingStatus.SUBMITTED))
+        .scalars()
+        .all()
+    )
+    for listing_id in ids:
+        result = refresh_listing_offers(listing_id)
+        click.echo(
+            f"listing {listing_id}: {result.offers} offers, {result.changed} changed, "
+            f"{result.created} new"
+        )
+
+
 @offers_cli.command("reprice")
 @click.option("--market", "codes", multiple=True, help="Market code; default every market.")
 def offers_reprice(codes: tuple[str, ...]) -> None:

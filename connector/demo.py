@@ -72,6 +72,25 @@ DEMO_LISTING = {
         {"name": "丝印logo（单色）", "extra_unit_cost": Decimal("1.20"), "extra_moq": 200},
     ],
     "images": [],
+    # Written by the factory's own staff for its two main markets; the other
+    # markets wait for machine translation (and say so on the listing page).
+    "localized": {
+        "vi_VN": {
+            "title": "Áo thun cotton cổ tròn tay ngắn unisex, in logo theo yêu cầu",
+            "description": "Cotton chải kỹ 180 g/m², cổ tròn, unisex. "
+            "Nhận in lụa hoặc in chuyển nhiệt logo.",
+        },
+        "ru_KZ": {
+            "title": "Футболка унисекс из хлопка, круглый вырез, печать логотипа",
+            "description": "Гребенной хлопок 180 г/м², круглый вырез, унисекс. "
+            "Шелкография или термоперенос логотипа.",
+        },
+        "kk_KZ": {
+            "title": "Мақта футболка, дөңгелек жаға, унисекс, логотип басуға болады",
+            "description": "Таралған мақта 180 г/м², дөңгелек жаға, унисекс. "
+            "Логотипті шелкография немесе термотрансфер әдісімен басамыз.",
+        },
+    },
 }
 
 

@@ -109,7 +109,7 @@ def main() -> int:
         ).stdout
         log("loading FX rates and pricing the demo offers")
         subprocess.run([*FLASK, "fx", "refresh"], env=env, check=True, stdout=subprocess.DEVNULL)
-        subprocess.run([*FLASK, "offers", "reprice"], env=env, check=True)
+        subprocess.run([*FLASK, "offers", "refresh"], env=env, check=True)
         workers = env.get("WEB_CONCURRENCY", "2")
         processes.append(
             subprocess.Popen(

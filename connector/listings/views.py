@@ -21,6 +21,8 @@ from connector.errors import flatten_errors
 from connector.extensions import db
 from connector.listings import form_data, service
 from connector.models import Listing, ListingStatus, Role, Supplier
+from connector.offers import present
+from connector.offers.service import markets, offers_of
 from jobs.images import enqueue_thumbnail
 
 bp = Blueprint("onboarding", __name__)
@@ -82,6 +84,10 @@ def detail(listing_id: int):
         listing=listing,
         data=service.listing_output(listing),
         language_name=form_data.language_name,
+        offers=offers_of(listing.id),
+        markets=markets(),
+        present=present,
+        anchor=form_data.anchor,
     )
 
 

@@ -135,8 +135,14 @@ def build_offer(
             reasons.append(_reason(exc.code, detail=exc.detail))
             variants_out = []
     texts, readiness = _texts_and_readiness(listing, market)
+    translations = listing.translations or {}
     for locale, state in readiness.items():
-        reasons.extend(_reason(code, locale=locale) for code in state["missing"])
+        for code in state["missing"]:
+            params = {"locale": locale}
+            if code == "terms_untranslated":
+                untranslated = (translations.get(locale) or {}).get("untranslated_options", [])
+                params["terms"] = "、".join(untranslated)
+            reasons.append(_reason(code, **params))
     document = {
         "listing_id": listing.id,
         "listing_revision": listing.revision,

@@ -92,6 +92,12 @@ def localize(listing: Listing, translator=None, provider: str = "libretranslate"
     """Texts for every market locale, each with where it came from."""
     glossary = default_glossary()
     terms = _structured_terms(listing)
+    option_terms = {
+        text
+        for variant in listing.variants
+        for pair in (variant.options or {}).items()
+        for text in pair
+    }
     result: dict[str, dict] = {}
     for locale in market_locales():
         person = (listing.localized or {}).get(locale) or {}
@@ -122,8 +128,13 @@ def localize(listing: Listing, translator=None, provider: str = "libretranslate"
                 entry["terms"][term] = machine[term]
             else:
                 untranslated_terms.append(term)
-        if untranslated_terms:
+        # Untranslated option names and values block the locale (buyers choose by
+        # them); an untranslated attribute or category stays in Chinese but does not.
+        untranslated_options = [term for term in untranslated_terms if term in option_terms]
+        if untranslated_options:
             entry["missing"].append("terms")
+            entry["untranslated_options"] = untranslated_options
+        if untranslated_terms:
             entry["untranslated_terms"] = untranslated_terms
         result[locale] = entry
     return result

@@ -1,0 +1,49 @@
+"""The listing page shows each market's offer: price, breakdown, rates, and what to fix."""
+
+from __future__ import annotations
+
+from tests.offers.test_offers import rates, run_jobs, translator  # noqa: F401
+from tests.web.conftest import bearer, get_page
+
+
+def test_listing_page_shows_prices_breakdown_and_rates(app, exporter, rates, translator):  # noqa: F811
+    run_jobs(app)
+    page = get_page(exporter, "/listings/1")
+    html = page.html
+    assert 'id="offer-VN"' in html and 'id="offer-KZ"' in html
+    assert "269.000\u00a0₫" in html  # 18.50 CNY at 3,700 VND, worked out in the engine tests
+    assert "Ready for sale" in html
+    for label in ("Goods", "Shipping", "Duty", "VAT", "Fees", "Margin", "Rounding"):
+        assert label in html
+    assert "1 CNY = 3700 VND (vietcombank:sell" in html
+    assert "bar__part--shipping" in html
+
+
+def test_held_offer_links_to_the_field_that_fixes_it(
+    app,
+    exporter,
+    exporter_token,
+    rates,  # noqa: F811
+    translator,
+):
+    exporter.patch("/api/v1/listings/1", json={"hs_code": None}, headers=bearer(exporter_token))
+    run_jobs(app)
+    page = get_page(exporter, "/listings/1")
+    assert "On hold" in page.html
+    assert "Add the HS code: the import duty depends on it." in page.html
+    assert "/listings/1/edit#f-hs_code" in page.html
+
+
+def test_page_in_chinese_shows_the_offer_section_translated(
+    app,
+    client,
+    demo,
+    rates,  # noqa: F811
+    translator,
+):
+    from tests.web.conftest import sign_in
+
+    run_jobs(app)
+    sign_in(client, "exporter@demo.example", demo["password"], lang="zh_Hans")
+    page = get_page(client, "/listings/1")
+    assert "各市场报价" in page.html or "报价" in page.html
