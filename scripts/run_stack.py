@@ -43,7 +43,7 @@ def start_redis(url: str, instance: Path) -> subprocess.Popen | None:
     if binary is None:
         sys.exit("redis-server is missing: `make run` installs it; run it through make")
     log(f"starting Redis on 127.0.0.1:{port}")
-    process = subprocess.Popen(
+    process = spawn(
         [
             binary,
             "--port",
@@ -66,6 +66,12 @@ def start_redis(url: str, instance: Path) -> subprocess.Popen | None:
     return process
 
 
+def spawn(args: list[str], env: dict | None = None) -> subprocess.Popen:
+    """A child in its own session: Ctrl-C reaches only us, and we stop the children in
+    order (web, worker, sweeps, then Redis), so none of them sees Redis vanish first."""
+    return subprocess.Popen(args, env=env, start_new_session=True)
+
+
 def stop(processes: list[subprocess.Popen]) -> None:
     for process in reversed(processes):
         if process.poll() is None:
@@ -86,6 +92,7 @@ def main() -> int:
     instance.mkdir(parents=True, exist_ok=True)
     redis_url = env.get("REDIS_URL") or env.get("CONNECTOR_REDIS_URL") or "redis://127.0.0.1:6379/0"
     env["REDIS_URL"] = redis_url
+    env.setdefault("CONNECTOR_PUBLIC_URL", f"http://127.0.0.1:{port}")
 
     processes: list[subprocess.Popen] = []
     stopping = False
@@ -112,7 +119,7 @@ def main() -> int:
         subprocess.run([*FLASK, "offers", "refresh"], env=env, check=True)
         workers = env.get("WEB_CONCURRENCY", "2")
         processes.append(
-            subprocess.Popen(
+            spawn(
                 [
                     str(BIN / "gunicorn"),
                     "--bind",
@@ -128,8 +135,8 @@ def main() -> int:
                 env=env,
             )
         )
-        processes.append(subprocess.Popen([*FLASK, "worker"], env=env))
-        processes.append(subprocess.Popen([*FLASK, "cron"], env=env))
+        processes.append(spawn([*FLASK, "worker"], env=env))
+        processes.append(spawn([*FLASK, "cron"], env=env))
         time.sleep(1.5)
         print(
             "\n"
