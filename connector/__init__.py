@@ -9,8 +9,17 @@ from pathlib import Path
 
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.routing import IntegerConverter
 
 from connector import config
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` ids fit a database BIGINT; a longer number is a 404, not an overflow."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 class DecimalJSONProvider(DefaultJSONProvider):
@@ -27,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         settings.update(test_config)
     app = Flask(__name__, instance_path=settings["INSTANCE_PATH"], instance_relative_config=True)
+    app.url_map.converters["int"] = IdConverter
     app.config.from_mapping(settings)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.json = DecimalJSONProvider(app)
@@ -64,7 +74,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from connector import api, cli, errors, health
+    from connector import api, cli, errors, health, webhooks
     from connector.auth import views as auth_views
     from connector.listings import image_views
     from connector.listings import views as listing_views
@@ -79,3 +89,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(listing_views.bp)
     cli.init_app(app)
     worker.init_app(app)
+    webhooks.init_app(app)

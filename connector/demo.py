@@ -157,7 +157,8 @@ def load_demo() -> dict:
         db.session.commit()
         enqueue_thumbnail(picture.sha256)
         listing = {**DEMO_LISTING, "images": [{"sha256": picture.sha256}]}
-        service.create_listing(users[Role.EXPORTER], supplier.id, listing)
+        # Through the same validation as the form and the API, so it is stored canonically.
+        service.create_listing(users[Role.EXPORTER], supplier.id, service.validate_listing(listing))
     return {
         "password": DEMO_PASSWORD,
         "accounts": [(email, role.value) for email, _n, role, _s in ACCOUNTS],

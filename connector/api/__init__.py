@@ -17,9 +17,26 @@ api = ConnectorApi()
 
 
 def init_app(app) -> None:
-    from connector.api import feeds, fx, images, listings, offers, sellers, tokens
+    from connector.api import (
+        feeds,
+        fx,
+        images,
+        listings,
+        offers,
+        orders,
+        sellers,
+        shipments,
+        tokens,
+    )
 
     api.init_app(app, spec_kwargs={"servers": [{"url": "/"}]})
+    # Money and sizes travel as decimal strings ("18.50"), never as JSON floats.
+    from marshmallow import fields as ma_fields
+
+    from connector import fields as our_fields
+
+    api.register_field(ma_fields.Decimal, "string", "decimal")
+    api.register_field(our_fields.Decimal, "string", "decimal")
     app.add_url_rule("/api/v1/docs/assets/<path:filename>", "docs_assets", docs_assets)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "An API token."}
@@ -27,7 +44,7 @@ def init_app(app) -> None:
     api.spec.options["security"] = [{"bearerAuth": []}]
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
     limiter.init_app(app)
-    for module in (listings, offers, tokens, images, fx, feeds, sellers):
+    for module in (listings, offers, tokens, images, fx, feeds, sellers, orders, shipments):
         # Bearer tokens are not ambient credentials, so the API needs no CSRF token.
         csrf.exempt(module.blp)
         limiter.limit(lambda: app.config["API_RATE_LIMIT"])(module.blp)
