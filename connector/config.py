@@ -17,7 +17,7 @@ import orjson
 PREFIX = "CONNECTOR_"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
-UI_LOCALES = ("zh_Hans", "en")
+UI_LOCALES = ("zh_Hans", "en", "vi", "ru", "kk")
 
 
 def database_url(raw: str | None, instance_path: Path) -> str:
@@ -87,7 +87,9 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict:
         "RQ_QUEUES": ["default"],
         # Per API key, on Redis so every web process shares the count.
         "API_RATE_LIMIT": env.get(PREFIX + "API_RATE_LIMIT") or "1200 per minute",
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # X-RateLimit-* headers cost a Redis round trip per request; a refusal still
+        # says when to come back (Retry-After, set by the error handler).
+        "RATELIMIT_HEADERS_ENABLED": False,
         # If Redis is down, serve rather than fail; the limit is a guard, not a gate.
         "RATELIMIT_SWALLOW_ERRORS": True,
         "JOB_TIMEOUT_SECONDS": _int(env, "JOB_TIMEOUT_SECONDS", 300),

@@ -107,6 +107,8 @@ def handle_http_exception(error: HTTPException):
         message = _("Some fields are not valid.")
     if wants_json():
         headers = dict(data.get("headers") or {})
+        if status == 429 and "Retry-After" not in headers:
+            headers["Retry-After"] = str(_retry_after(error))
         valid_methods = getattr(error, "valid_methods", None)
         if status == 405 and valid_methods:
             headers["Allow"] = ", ".join(valid_methods)
@@ -119,6 +121,15 @@ def handle_http_exception(error: HTTPException):
         # An error page must never fail in turn (a broken template, a DB outage).
         log.exception("error page for %s failed to render", status)
         return Response(f"{status}: {text}", status=status, mimetype="text/plain")
+
+
+def _retry_after(error: HTTPException) -> int:
+    """Seconds until a rate-limit window surely has room again: its length, at most."""
+    limit = getattr(error, "limit", None)
+    try:
+        return max(1, int(limit.limit.get_expiry()))
+    except AttributeError:
+        return 60
 
 
 def handle_unexpected(error: Exception):

@@ -1,6 +1,6 @@
 """Fill msgstrs into a catalog from a JSON mapping {msgid: msgstr} (for translators' batches).
 
-    .venv/bin/python scripts/fill_translations.py locales/zh_Hans/LC_MESSAGES/messages.po new.json
+.venv/bin/python scripts/fill_translations.py locales/zh_Hans/LC_MESSAGES/messages.po new.json
 """
 
 from __future__ import annotations

@@ -126,6 +126,11 @@ def main() -> int:
                     f"127.0.0.1:{port}",
                     "--workers",
                     workers,
+                    # Threads overlap the waits on SQLite and Redis; bench/feed.py uses the same.
+                    "--worker-class",
+                    "gthread",
+                    "--threads",
+                    "4",
                     "--access-logfile",
                     "-",
                     "--graceful-timeout",

@@ -47,7 +47,7 @@ def init_app(app) -> None:
     for module in (listings, offers, tokens, images, fx, feeds, sellers, orders, shipments):
         # Bearer tokens are not ambient credentials, so the API needs no CSRF token.
         csrf.exempt(module.blp)
-        limiter.limit(lambda: app.config["API_RATE_LIMIT"])(module.blp)
+        limiter.limit(app.config["API_RATE_LIMIT"])(module.blp)
         api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.blp.url_prefix or ''}")
 
 

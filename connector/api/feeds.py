@@ -214,8 +214,7 @@ def market_offers(args: dict, code: str, user: User):
         except service.BadCursor as exc:
             abort(422, errors={"cursor": [str(exc)]})
     page = service.load_page(query)
-    body = service.assemble(page)
-    etag = service.etag_of(body)
+    etag = service.etag_of(page)
     headers = {"ETag": f'"{etag}"', "Cache-Control": "private, no-cache", "Vary": "Accept"}
     if page.next_cursor:
         link = url_for(
@@ -237,7 +236,7 @@ def market_offers(args: dict, code: str, user: User):
     if etag in request.if_none_match:
         return Response(status=304, headers=headers)
     return Response(
-        body,
+        service.assemble(page),
         status=200,
         headers=headers,
         mimetype=MEDIA[query.fmt].split(";")[0],

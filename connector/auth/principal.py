@@ -49,11 +49,15 @@ def token_user() -> User | None:
     user = None
     secret = _bearer_secret()
     if secret:
-        token = db.session.execute(
-            db.select(ApiToken).where(ApiToken.token_hash == hash_token(secret))
-        ).scalar_one_or_none()
-        if token is not None and token.active and token.user.is_active:
-            user = token.user
+        # One query for the token and its user: this runs on every API call.
+        row = db.session.execute(
+            db.select(ApiToken, User)
+            .join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_hash == hash_token(secret))
+        ).first()
+        token, owner = row if row is not None else (None, None)
+        if token is not None and token.active and owner.is_active:
+            user = owner
             now = utcnow()
             # Recorded at most once a minute: a write per feed page would cost more
             # than the page itself.

@@ -218,8 +218,18 @@ def test_bad_cursor_and_parameters_are_4xx(client, seller_key):
     assert bad_since.status_code == 422
 
 
-def test_rate_limit_answers_429_with_retry_after(app, client, seller_key):
-    app.config["API_RATE_LIMIT"] = "3 per minute"
+def test_rate_limit_answers_429_with_retry_after(app, seller_key):
+    from connector import create_app
+
+    shared = ("INSTANCE_PATH", "IMAGE_DIR", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "REDIS_URL")
+    limited = create_app(
+        {
+            **{name: app.config[name] for name in shared},
+            "TESTING": True,
+            "API_RATE_LIMIT": "3 per minute",
+        }
+    )
+    client = limited.test_client()
     statuses = [client.get("/api/v1/markets", headers=bearer(seller_key)) for _ in range(4)]
     assert [r.status_code for r in statuses[:3]] == [200, 200, 200]
     limited = statuses[3]
