@@ -255,6 +255,8 @@ def fulfilment_settings(environ: Mapping[str, str], instance_path: Path) -> dict
             "backoff_seconds": _float(env, "SHIPMENT_BACKOFF_SECONDS", 10.0),
             "backoff_max_seconds": _float(env, "SHIPMENT_BACKOFF_MAX_SECONDS", 900.0),
             "sweep_seconds": _int(env, "SHIPMENT_SWEEP_SECONDS", 30),
+            # A warm dispatch job goes on with other due shipments for this long.
+            "drain_seconds": _float(env, "SHIPMENT_DRAIN_SECONDS", 2.0),
             "poll_seconds": _int(env, "TRACKING_POLL_SECONDS", 900),
             "idempotency_hours": _int(env, "IDEMPOTENCY_HOURS", 24),
         },

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import Babel
-from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -30,13 +29,3 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
-
-
-def _rate_limit_key() -> str:
-    # Per API key when there is one (sellers behind one NAT get their own budget).
-    from connector.auth.principal import rate_limit_key
-
-    return rate_limit_key()
-
-
-limiter = Limiter(key_func=_rate_limit_key)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from flask_limiter import Limiter
 from flask_smorest import Api
 
 from connector.api.common import ErrorEnvelopeSchema
-from connector.extensions import csrf, limiter
+from connector.extensions import csrf
 
 
 class ConnectorApi(Api):
@@ -23,9 +24,7 @@ def init_app(app) -> None:
         images,
         listings,
         offers,
-        orders,
         sellers,
-        shipments,
         tokens,
     )
 
@@ -43,12 +42,22 @@ def init_app(app) -> None:
     )
     api.spec.options["security"] = [{"bearerAuth": []}]
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
+    # One limiter per app: Flask-Limiter keeps its limits on the instance, and the
+    # blueprints are module-level, so a shared instance would pile up every app's limits.
+    limiter = Limiter(key_func=_rate_limit_key)
     limiter.init_app(app)
-    for module in (listings, offers, tokens, images, fx, feeds, sellers, orders, shipments):
+    for module in (listings, offers, tokens, images, fx, feeds, sellers):
         # Bearer tokens are not ambient credentials, so the API needs no CSRF token.
         csrf.exempt(module.blp)
         limiter.limit(app.config["API_RATE_LIMIT"])(module.blp)
         api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.blp.url_prefix or ''}")
+
+
+def _rate_limit_key() -> str:
+    # Per API key when there is one, so sellers behind one NAT get their own budget.
+    from connector.auth.principal import rate_limit_key
+
+    return rate_limit_key()
 
 
 def docs_assets(filename: str):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import request
+from flask_babel import gettext as _
 from flask_smorest import abort
 from marshmallow import Schema, fields
 
@@ -26,8 +27,8 @@ class ErrorEnvelopeSchema(Schema):
 def json_body():
     """The request's JSON; 415 for another content type, 400 when it does not parse."""
     if not request.is_json:
-        abort(415, message="Send the body as application/json.")
+        abort(415, message=_("Send the body as application/json."))
     data = request.get_json(silent=True)
     if data is None:
-        abort(400, message="The body is not valid UTF-8 JSON.")
+        abort(400, message=_("The body is not valid UTF-8 JSON."))
     return data

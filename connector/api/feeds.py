@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Response, request, url_for
+from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
@@ -120,9 +121,9 @@ def readable_markets(user: User) -> list[Market]:
 def _market_for(user: User, code: str) -> Market:
     market = markets().get(code.upper())
     if market is None:
-        abort(404, message="No such market.")
+        abort(404, message=_("No such market."))
     if market not in readable_markets(user):
-        abort(403, message="This key may not read this market.")
+        abort(403, message=_("This key may not read this market."))
     return market
 
 
@@ -133,7 +134,7 @@ def _locale(market: Market, wanted: str | None) -> str:
     for locale in market.locales:
         if wanted.lower() in (locale.lower(), locale.split("_")[0].lower()):
             return locale
-    abort(422, errors={"lang": [f"Use one of {', '.join(market.locales)}."]})
+    abort(422, errors={"lang": [_("Use one of %(locales)s.", locales=", ".join(market.locales))]})
 
 
 def _format(args: dict) -> str:
@@ -257,7 +258,7 @@ def offer_detail(offer_id: int, user: User):
     """One offer with its full price breakdown per variant and tier, and the FX it used."""
     offer = db.session.get(Offer, offer_id)
     if offer is None or not _may_see(user, offer):
-        abort(404, message="No such offer.")
+        abort(404, message=_("No such offer."))
     market = markets()[offer.market_code]
     locale = _locale(market, request.args.get("lang"))
     item = seller_item(

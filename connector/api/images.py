@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import request, url_for
+from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
 
@@ -48,7 +49,7 @@ def upload_image(user: User):
     """Upload a JPEG, PNG, WebP or GIF; reference it in a listing by `sha256`."""
     upload = request.files.get("file")
     if upload is None:
-        abort(422, errors={"file": ["Attach the image as the multipart field 'file'."]})
+        abort(422, errors={"file": [_("Attach the image as the multipart field 'file'.")]})
     try:
         stored = store_image(upload.stream, user.supplier_id)
     except ImageRejected as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import request, url_for
+from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, ValidationError, fields
 
@@ -40,23 +41,25 @@ def _visible_or_404(user: User, listing_id: int):
     try:
         return service.get_visible(user, listing_id)
     except service.NotVisible:
-        abort(404, message="No such listing.")
+        abort(404, message=_("No such listing."))
 
 
 def _supplier_of(user: User, payload: dict) -> int:
     """Exporters create for their own supplier; ops name one with ``supplier_id``."""
     if user.role == Role.EXPORTER:
         if user.supplier_id is None:
-            abort(403, message="This exporter account belongs to no supplier.")
+            abort(403, message=_("This exporter account belongs to no supplier."))
         return user.supplier_id
     supplier_id = payload.pop("supplier_id", None)
     if not isinstance(supplier_id, int) or isinstance(supplier_id, bool):
-        abort(422, errors={"supplier_id": ["Ops must name the supplier this listing belongs to."]})
+        abort(
+            422, errors={"supplier_id": [_("Ops must name the supplier this listing belongs to.")]}
+        )
     from connector.extensions import db
     from connector.models import Supplier
 
     if db.session.get(Supplier, supplier_id) is None:
-        abort(422, errors={"supplier_id": ["No such supplier."]})
+        abort(422, errors={"supplier_id": [_("No such supplier.")]})
     return supplier_id
 
 
@@ -91,7 +94,7 @@ def create_listing(user: User):
     """Create a listing; `status: submitted` requires it to be complete."""
     payload = json_body()
     if not isinstance(payload, dict):
-        abort(422, errors={"_schema": ["Send the listing as a JSON object."]})
+        abort(422, errors={"_schema": [_("Send the listing as a JSON object.")]})
     supplier_id = _supplier_of(user, payload)
     data = _load_or_422(service.validate_listing, payload)
     listing = _load_or_422(service.create_listing, user, supplier_id, data)
@@ -129,7 +132,10 @@ def patch_listing(listing_id: int, user: User):
     except service.StaleRevision as exc:
         abort(
             412,
-            message=f"The listing is at revision {exc.current}; read it again first.",
+            message=_(
+                "The listing is at revision %(revision)s; read it again first.",
+                revision=exc.current,
+            ),
             code="stale_revision",
         )
     return service.listing_output(listing), 200, {"ETag": f'"{listing.revision}"'}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
 
@@ -41,5 +42,5 @@ def listing_offers(listing_id: int, user: User):
     try:
         listings.get_visible(user, listing_id)
     except listings.NotVisible:
-        abort(404, message="No such listing.")
+        abort(404, message=_("No such listing."))
     return offers_of(listing_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, ValidationError, fields, validate, validates
 from sqlalchemy import select
@@ -76,7 +77,7 @@ class NewSellerSchema(SellerSchema):
 def _seller(seller_id: int) -> User:
     seller = db.session.get(User, seller_id)
     if seller is None or seller.role != Role.SELLER:
-        abort(404, message="No such seller.")
+        abort(404, message=_("No such seller."))
     return seller
 
 
@@ -109,7 +110,9 @@ def list_sellers(user: User):
 def create_seller(args: dict, user: User):
     """Create a seller scoped to some markets, with a first API key (shown once)."""
     if db.session.execute(select(User.id).where(User.email == args["email"])).first():
-        abort(409, message="A user with this email exists.", errors={"email": ["Already used."]})
+        abort(
+            409, message=_("A user with this email exists."), errors={"email": [_("Already used.")]}
+        )
     seller = User(
         email=args["email"],
         display_name=args["name"],
@@ -167,4 +170,4 @@ def create_key(args: dict, seller_id: int, user: User):
 def revoke_key(seller_id: int, key_id: int, user: User):
     """Revoke a seller's key; it stops working at once."""
     if not revoke_token(_seller(seller_id), key_id):
-        abort(404, message="No such key.")
+        abort(404, message=_("No such key."))

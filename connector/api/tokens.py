@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
@@ -59,4 +60,4 @@ def create_token(args, user: User):
 def delete_token(token_id: int, user: User):
     """Revoke one of the caller's tokens; it stops working at once."""
     if not revoke_token(user, token_id):
-        abort(404, message="No such token.")
+        abort(404, message=_("No such token."))

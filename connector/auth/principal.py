@@ -7,6 +7,7 @@ from datetime import timedelta
 from functools import wraps
 
 from flask import g, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import abort
 
@@ -74,11 +75,11 @@ def api_user(*roles: Role) -> User:
     if user is None:
         abort(
             401,
-            message="Send a valid API token as 'Authorization: Bearer <token>'.",
+            message=_("Send a valid API token as 'Authorization: Bearer <token>'."),
             headers={"WWW-Authenticate": 'Bearer realm="connector"'},
         )
     if roles and user.role not in roles:
-        abort(403, message="This token's role may not use this endpoint.")
+        abort(403, message=_("This token's role may not use this endpoint."))
     return user
 
 

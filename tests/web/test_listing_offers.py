@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from tests.offers.test_offers import rates, run_jobs, translator  # noqa: F401
+from tests.offers.test_offers import run_jobs
 from tests.web.conftest import bearer, get_page
 
 
-def test_listing_page_shows_prices_breakdown_and_rates(app, exporter, rates, translator):  # noqa: F811
+def test_listing_page_shows_prices_breakdown_and_rates(app, exporter, rates, translator):
     run_jobs(app)
     page = get_page(exporter, "/listings/1")
     html = page.html
@@ -23,7 +23,7 @@ def test_held_offer_links_to_the_field_that_fixes_it(
     app,
     exporter,
     exporter_token,
-    rates,  # noqa: F811
+    rates,
     translator,
 ):
     exporter.patch("/api/v1/listings/1", json={"hs_code": None}, headers=bearer(exporter_token))
@@ -38,7 +38,7 @@ def test_page_in_chinese_shows_the_offer_section_translated(
     app,
     client,
     demo,
-    rates,  # noqa: F811
+    rates,
     translator,
 ):
     from tests.web.conftest import sign_in

@@ -173,10 +173,6 @@ def test_api_not_found_in_russian_from_accept_language(client):
     assert response.json["error"]["message"] == "Не найдено."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="connector/auth/principal.py passes a fixed English message to abort(401)",
-)
 def test_api_401_in_russian_from_accept_language(client):
     response = client.get("/api/v1/listings/", headers={"Accept-Language": RUSSIAN})
     assert response.status_code == 401
