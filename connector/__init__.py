@@ -74,7 +74,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from connector import api, cli, errors, health, webhooks
+    from connector import api, cli, errors, health
     from connector.auth import views as auth_views
     from connector.listings import image_views
     from connector.listings import views as listing_views
@@ -89,4 +89,3 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(listing_views.bp)
     cli.init_app(app)
     worker.init_app(app)
-    webhooks.init_app(app)
