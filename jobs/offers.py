@@ -13,8 +13,15 @@ log = logging.getLogger(__name__)
 
 
 def refresh_listing(listing_id: int) -> dict:
-    """Build the listing's offers in every market; unchanged offers stay as they are."""
+    """Localize and price the listing in every market; unchanged offers stay as they are."""
+    job = get_current_job()
+    if job is not None:
+        job.meta["progress"] = {"step": "localizing and pricing", "listing_id": listing_id}
+        job.save_meta()
     result = service.refresh_listing_offers(listing_id)
+    if job is not None:
+        job.meta["progress"] = {"step": "done", **result.__dict__}
+        job.save_meta()
     return result.__dict__
 
 

@@ -97,6 +97,7 @@ def seller_item(
         "lead_time_days": document.get("lead_time_days"),
         "weight_g": document.get("weight_g"),
         "size_cm": document.get("size_cm"),
+        "measures": texts.get("measures") or {},
         "hs_code": document.get("hs_code"),
         "variants": variants,
         "customizations": [

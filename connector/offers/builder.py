@@ -18,7 +18,7 @@ from connector.fx.resolve import MarketFx
 from connector.markets.model import Market
 from connector.models import Listing
 from connector.models.offer import OfferStatus
-from connector.offers.formats import digits_of, format_price
+from connector.offers.formats import digits_of, format_price, format_size, format_weight
 from connector.pricing.engine import (
     COMPONENTS,
     Landing,
@@ -225,12 +225,23 @@ def _texts_and_readiness(listing: Listing, market: Market) -> tuple[dict, dict]:
             missing += [f"{field}_untranslated" for field in entry.get("missing", [])]
             if len(entry.get("title") or "") > TITLE_LIMIT:
                 missing.append("title_too_long")
+        texts[locale]["measures"] = _measures(listing, locale)
         if not listing.images:
             missing.append("image_missing")
         if not listing.hs_code:
             missing.append("hs_code_missing")
         readiness[locale] = {"ready": not missing, "missing": missing}
     return texts, readiness
+
+
+def _measures(listing: Listing, locale: str) -> dict:
+    """Weight and packed size as the locale writes them (``0,22 kg``, ``30 × 25 × 2 см``)."""
+    out = {}
+    if listing.weight_g:
+        out["weight"] = format_weight(listing.weight_g, locale)
+    if None not in (listing.length_cm, listing.width_cm, listing.height_cm):
+        out["size"] = format_size(listing.length_cm, listing.width_cm, listing.height_cm, locale)
+    return out
 
 
 def image_urls(listing: Listing):

@@ -37,6 +37,7 @@ def format_price(amount: Decimal, currency: str, locale: str, digits: int) -> st
     return pattern.apply(amount, cldr, currency=currency, currency_digits=False)
 
 
+@functools.lru_cache(maxsize=65536)
 def format_weight(grams: int, locale: str) -> str:
     if grams >= 1000:
         return format_unit(
@@ -45,6 +46,7 @@ def format_weight(grams: int, locale: str) -> str:
     return format_unit(grams, "mass-gram", length="short", locale=babel_locale(locale))
 
 
+@functools.lru_cache(maxsize=65536)
 def format_size(length: Decimal, width: Decimal, height: Decimal, locale: str) -> str:
     """``30 × 25 × 2 см``: the unit once, after the last side."""
     cldr = babel_locale(locale)

@@ -336,3 +336,15 @@ def test_exporter_text_for_an_unknown_locale_is_refused(client, exporter_token):
     response = client.post("/api/v1/listings/", json=payload, headers=bearer(exporter_token))
     assert response.status_code == 422
     assert "localized.xx_YY.key" in response.json["error"]["fields"]
+
+
+def test_measures_read_the_way_each_locale_writes_them(
+    app, client, exporter_token, rates, translator
+):
+    listing = create(client, exporter_token, tshirt())
+    run_jobs(app)
+    by_market = offers(client, exporter_token, listing["id"])
+    vi = by_market["VN"]["document"]["texts"]["vi_VN"]["measures"]
+    ru = by_market["KZ"]["document"]["texts"]["ru_KZ"]["measures"]
+    assert vi == {"weight": "220 g", "size": "30 × 25,5 × 2 cm"}
+    assert ru == {"weight": "220 г", "size": "30 × 25,5 × 2 см"}
