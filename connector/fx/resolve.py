@@ -110,6 +110,7 @@ class MarketFx:
     rates: dict[str, ResolvedRate] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
+    _provenance: dict | None = field(default=None, repr=False)
 
     @property
     def conversion(self) -> Conversion:
@@ -120,7 +121,12 @@ class MarketFx:
         return not self.missing and not self.stale
 
     def provenance(self) -> dict:
-        return {currency: rate.as_dict() for currency, rate in sorted(self.rates.items())}
+        # The same for every offer of a reprice: worked out once.
+        if self._provenance is None:
+            self._provenance = {
+                currency: rate.as_dict() for currency, rate in sorted(self.rates.items())
+            }
+        return self._provenance
 
 
 def market_fx(

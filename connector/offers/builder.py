@@ -244,8 +244,8 @@ def _measures(listing: Listing, locale: str) -> dict:
     return out
 
 
-def image_urls(listing: Listing):
-    base = current_app.config["PUBLIC_URL"].rstrip("/")
+def image_urls(listing: Listing, base: str | None = None):
+    base = base or current_app.config["PUBLIC_URL"].rstrip("/")
     for image in listing.images:
         yield f"{base}/images/{image.sha256}" if image.sha256 else image.url
 

@@ -68,7 +68,8 @@ class Price:
     landed: Decimal = Decimal(0)  # exact goods + shipping + duty + VAT, before margin and fees
 
     def as_list(self) -> list[str]:
-        return [str(self.components[name]) for name in COMPONENTS]
+        # ``components`` is built in COMPONENTS order.
+        return list(map(str, self.components.values()))
 
 
 def chargeable_weight_g(parcel: Parcel, divisor: int) -> int:
