@@ -37,6 +37,20 @@ price_places = f.decimal_places(2, _l("Use at most 2 decimal places (fen)."))
 size_places = f.decimal_places(1, _l("Use at most 1 decimal place."))
 
 
+def _side_cm():
+    """One side of the packed box, in cm with at most one decimal."""
+    return f.Decimal(
+        allow_none=True,
+        load_default=None,
+        validate=[
+            validate.Range(
+                Decimal("0.1"), MAX_SIDE_CM, error=_l("Enter a size between 0.1 and 300 cm.")
+            ),
+            size_places,
+        ],
+    )
+
+
 def _positive_price():
     return validate.Range(
         min=Decimal("0.01"),
@@ -250,36 +264,9 @@ class ListingInSchema(Schema):
         ),
         metadata={"description": "Packed weight of one unit, in grams."},
     )
-    length_cm = f.Decimal(
-        allow_none=True,
-        load_default=None,
-        validate=[
-            validate.Range(
-                Decimal("0.1"), MAX_SIDE_CM, error=_l("Enter a size between 0.1 and 300 cm.")
-            ),
-            size_places,
-        ],
-    )
-    width_cm = f.Decimal(
-        allow_none=True,
-        load_default=None,
-        validate=[
-            validate.Range(
-                Decimal("0.1"), MAX_SIDE_CM, error=_l("Enter a size between 0.1 and 300 cm.")
-            ),
-            size_places,
-        ],
-    )
-    height_cm = f.Decimal(
-        allow_none=True,
-        load_default=None,
-        validate=[
-            validate.Range(
-                Decimal("0.1"), MAX_SIDE_CM, error=_l("Enter a size between 0.1 and 300 cm.")
-            ),
-            size_places,
-        ],
-    )
+    length_cm = _side_cm()
+    width_cm = _side_cm()
+    height_cm = _side_cm()
     lead_time_days = f.Integer(
         allow_none=True,
         load_default=None,
