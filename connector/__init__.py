@@ -74,10 +74,11 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from connector import api, cli, errors, health
+    from connector import api, cli, errors, health, webhooks
     from connector.auth import views as auth_views
     from connector.listings import image_views
     from connector.listings import views as listing_views
+    from connector.orders import cli as orders_cli
     from jobs import worker
 
     api.init_app(app)
@@ -89,3 +90,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(listing_views.bp)
     cli.init_app(app)
     worker.init_app(app)
+    webhooks.init_app(app)
+    orders_cli.init_app(app)

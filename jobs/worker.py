@@ -19,6 +19,7 @@ from connector.services import get_queue, get_redis
 from jobs.fx import refresh_rates
 from jobs.images import sweep_missing_thumbnails
 from jobs.offers import sweep_outdated_offers
+from jobs.shipments import poll_tracking, sweep_shipments
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,15 @@ def register_sweeps(scheduler: CronScheduler, interval: int) -> None:
         interval=current_app.config["FX_REFRESH_SECONDS"],
         # forex-python cannot time out by itself; the job timeout bounds it.
         job_timeout=120,
+    )
+    # Shipments: re-enqueue what lost jobs left behind, and poll tracking as a
+    # fallback for lost webhooks.
+    fulfilment = current_app.config["FULFILMENT"]
+    scheduler.register(
+        sweep_shipments, queue_name="default", interval=int(fulfilment["sweep_seconds"])
+    )
+    scheduler.register(
+        poll_tracking, queue_name="default", interval=max(60, int(fulfilment["poll_seconds"]) // 3)
     )
 
 

@@ -117,6 +117,8 @@ def main() -> int:
         log("loading FX rates and pricing the demo offers")
         subprocess.run([*FLASK, "fx", "refresh"], env=env, check=True, stdout=subprocess.DEVNULL)
         subprocess.run([*FLASK, "offers", "refresh"], env=env, check=True)
+        log("starting the sandbox carriers and warehouse (simulators on 127.0.0.1)")
+        processes.append(spawn([sys.executable, "-m", "simulators.sandbox"], env=env))
         workers = env.get("WEB_CONCURRENCY", "2")
         processes.append(
             spawn(

@@ -24,7 +24,9 @@ def init_app(app) -> None:
         images,
         listings,
         offers,
+        orders,
         sellers,
+        shipments,
         tokens,
     )
 
@@ -46,7 +48,17 @@ def init_app(app) -> None:
     # blueprints are module-level, so a shared instance would pile up every app's limits.
     limiter = Limiter(key_func=_rate_limit_key)
     limiter.init_app(app)
-    for module in (listings, offers, tokens, images, fx, feeds, sellers):
+    for module in (
+        listings,
+        offers,
+        tokens,
+        images,
+        fx,
+        feeds,
+        sellers,
+        orders,
+        shipments,
+    ):
         # Bearer tokens are not ambient credentials, so the API needs no CSRF token.
         csrf.exempt(module.blp)
         limiter.limit(app.config["API_RATE_LIMIT"])(module.blp)

@@ -1,6 +1,15 @@
 """Database models; importing this package registers every table."""
 
 from connector.models.account import ApiToken, Role, Supplier, User
+from connector.models.fulfilment import (
+    IdempotencyRecord,
+    OrderLine,
+    SalesOrder,
+    Shipment,
+    ShipmentAttempt,
+    ShipmentDocument,
+    ShipmentEvent,
+)
 from connector.models.fx import FxProviderState, FxRate
 from connector.models.listing import (
     Customization,
@@ -20,14 +29,21 @@ __all__ = [
     "FeedCounter",
     "FxProviderState",
     "FxRate",
+    "IdempotencyRecord",
     "Listing",
     "ListingImage",
     "ListingStatus",
     "Offer",
     "OfferFeedItem",
     "OfferStatus",
+    "OrderLine",
     "PriceTier",
     "Role",
+    "SalesOrder",
+    "Shipment",
+    "ShipmentAttempt",
+    "ShipmentDocument",
+    "ShipmentEvent",
     "StoredImage",
     "Supplier",
     "TranslationMemo",

@@ -1,0 +1,284 @@
+"""What every shipping adapter (carrier or warehouse) takes, gives back and raises.
+
+An adapter turns a :class:`ShipmentRequest` into a :class:`Booking` at one
+service. The request carries our idempotency key, which the service stores
+with the shipment (GHN ``client_order_code``, CDEK ``number``, the warehouse's
+``reference``), so :meth:`ShippingAdapter.lookup` can tell whether an earlier
+call that ended unclearly did create something there.
+
+Nothing in here logs a request: requests carry the buyer's name, phone and address.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from typing import Any, Protocol
+
+from adapters.errors import AdapterError, ProviderNotConfigured, Rejected
+
+# -- errors (stable codes; transient means a later retry may succeed) -------------------
+
+
+class DuplicateReference(AdapterError):
+    """The service already holds a shipment under our key: look it up, never re-send."""
+
+    code = "duplicate_reference"
+    transient = True
+
+
+class AddressRejected(Rejected):
+    """The service refuses the destination (unknown or unserved area, bad phone)."""
+
+    code = "address_rejected"
+
+
+class AuthFailed(AdapterError):
+    """The credentials are wrong or revoked: a person must fix the configuration."""
+
+    code = "auth_failed"
+    transient = False
+
+
+class AwaitingService(AdapterError):
+    """The service accepted the request but has not finished processing it yet."""
+
+    code = "awaiting_service"
+    transient = True
+
+
+class NotFound(AdapterError):
+    """The service does not know the shipment asked about."""
+
+    code = "not_found"
+    transient = False
+
+
+class CannotCancel(Rejected):
+    """The service will not cancel the shipment any more (picked up, received...)."""
+
+    code = "cannot_cancel"
+
+
+# -- what goes in --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """The buyer: personal data, decrypted only for the call."""
+
+    name: str
+    phone: str  # E.164
+    line1: str
+    country: str
+    email: str | None = None
+    line2: str | None = None
+    ward: str | None = None
+    district: str | None = None
+    province: str | None = None
+    city: str | None = None
+    postal_code: str | None = None
+
+    @property
+    def street(self) -> str:
+        return ", ".join(part for part in (self.line1, self.line2) if part)
+
+
+@dataclass(frozen=True)
+class Item:
+    sku: str
+    name: str
+    quantity: int
+    unit_value: Decimal  # in the request's currency
+    unit_weight_g: int | None = None
+    hs_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """The whole leg as the service measures it: grams, whole centimetres, boxes."""
+
+    weight_g: int
+    length_cm: int
+    width_cm: int
+    height_cm: int
+    box_count: int = 1
+
+
+@dataclass(frozen=True)
+class ShipmentRequest:
+    key: str  # our idempotency key, derived from (order, adapter, leg)
+    order_ref: str
+    market: str
+    currency: str
+    recipient: Recipient
+    parcel: Parcel
+    items: tuple[Item, ...]
+    declared_value: Decimal
+    sender_name: str
+    note: str = ""
+
+
+# -- what comes back -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Booking:
+    """The shipment as the service holds it."""
+
+    external_ref: str  # the service's id (GHN order_code, CDEK uuid, inbound note id)
+    tracking_number: str | None = None
+    status: str | None = None  # the service's own status code
+    # Accepted but still being processed (CDEK's request state ACCEPTED/WAITING).
+    pending: bool = False
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str  # label | box_labels | sku_labels | receipt
+    content_type: str
+    data: bytes
+    filename: str
+
+
+@dataclass(frozen=True)
+class TrackingEvent:
+    """One status change as the service reports it, mapped to our shipment state."""
+
+    status: str  # the service's code, e.g. "delivering", "DELIVERED", "received"
+    state: str | None  # ours: submitted, in_transit, delivered, needs_attention, cancelled
+    occurred_at: datetime | None
+    description: str = ""
+    key: str | None = None
+    external_ref: str | None = None
+    tracking_number: str | None = None
+    reason: str | None = None  # our reason code when state is needs_attention
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+class TokenStore(Protocol):
+    """Where an adapter keeps an access token between jobs (Redis in the app)."""
+
+    def get(self, name: str) -> str | None: ...
+
+    def set(self, name: str, value: str, ttl_seconds: int) -> None: ...
+
+    def delete(self, name: str) -> None: ...
+
+
+class MemoryTokenStore:
+    """A per-process token store, for tests and scripts."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, tuple[str, float]] = {}
+
+    def get(self, name: str) -> str | None:
+        entry = self._values.get(name)
+        if entry is None or entry[1] <= datetime.now(UTC).timestamp():
+            return None
+        return entry[0]
+
+    def set(self, name: str, value: str, ttl_seconds: int) -> None:
+        self._values[name] = (value, datetime.now(UTC).timestamp() + ttl_seconds)
+
+    def delete(self, name: str) -> None:
+        self._values.pop(name, None)
+
+
+class ShippingAdapter(Protocol):
+    """One service that takes shipments: a carrier or a warehouse."""
+
+    name: str
+    kind: str  # carrier | warehouse
+    sandbox: bool
+    # Ship-to fields the service needs beyond name, phone and line1.
+    required_address_fields: tuple[str, ...]
+
+    def create(self, request: ShipmentRequest) -> Booking: ...
+
+    def lookup(self, key: str, external_ref: str | None = None) -> Booking | None: ...
+
+    def confirm(self, booking: Booking) -> Booking: ...
+
+    def documents(self, booking: Booking) -> list[Document]: ...
+
+    def track(self, booking: Booking) -> list[TrackingEvent]: ...
+
+    def cancel(self, booking: Booking) -> None: ...
+
+
+# -- small pure helpers shared by the adapters ----------------------------------------
+
+
+def whole(value: Decimal) -> int:
+    """An amount as the integer the service wants (VND, KZT): half up."""
+    return int(value.to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def whole_up(value: Decimal | int | str) -> int:
+    """A size in whole units, never smaller than given, at least 1."""
+    return max(1, int(Decimal(str(value)).to_integral_value(rounding=ROUND_CEILING)))
+
+
+def wire_number(value: Decimal) -> int | float:
+    """A JSON number for a service whose schema wants one: exact when whole.
+
+    Prices are rounded to whole units or cents before they get here, so the
+    float of a cents value prints back as the same decimal.
+    """
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def endpoint(base_url: str, path: str) -> str:
+    return base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+def require(settings: dict, provider: str, *names: str) -> None:
+    missing = [name for name in names if not settings.get(name)]
+    if missing:
+        raise ProviderNotConfigured(
+            f"missing settings: {', '.join(missing)}", provider=provider, code="not_configured"
+        )
+
+
+def timeout_of(settings: dict, default: tuple[float, float] = (3.05, 10.0)) -> tuple:
+    raw = settings.get("timeout") or default
+    if isinstance(raw, int | float):
+        return (float(raw), float(raw))
+    return (float(raw[0]), float(raw[1]))
+
+
+_DIGITS = re.compile(r"\+?\d[\d\s.-]{6,}\d")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+
+
+def scrub(message: str, *secrets: str | None, limit: int = 480) -> str:
+    """A service's error message fit to store and log: no phone numbers, e-mails
+    or the given strings (the buyer's name and address), and not too long."""
+    text = str(message or "")
+    for value in secrets:
+        if value and len(value) >= 3:
+            text = text.replace(value, "***")
+    text = _EMAIL.sub("***", _DIGITS.sub("***", text))
+    return text[:limit]
+
+
+def parse_time(value: Any) -> datetime | None:
+    """ISO 8601 with ``Z``, ``+07:00`` or ``+0700``; None when absent or unreadable."""
+    if not value or not isinstance(value, str):
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    if len(text) > 5 and text[-5] in "+-" and text[-3] != ":":
+        text = text[:-2] + ":" + text[-2:]
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)

@@ -1,0 +1,339 @@
+"""The consolidation warehouse of the fully managed programs: inbound (stocking) notes.
+
+The factory does not ship to buyers: it sends stock into the platform's
+warehouse, which sells and ships. Before sending, it files an inbound note
+(SKU lines, quantities, box count) and gets back a note id, box labels and
+SKU barcode labels (PDF) to stick on; the warehouse then reports arrival and
+receipt (what it counted, what was damaged). The API is described in
+``docs/warehouse-api.md``; in short:
+
+* ``POST /v1/inbound-notes`` (``Idempotency-Key`` = our ``reference``) -> 201
+  ``{"note": {...}}``; an existing reference -> 409 ``duplicate_reference``.
+* ``GET /v1/inbound-notes?reference=<key>`` -> ``{"items": [...]}``: reconcile.
+* ``GET /v1/inbound-notes/<id>`` -> ``{"note": {...}}`` with ``status``, ``events``
+  and, once received, ``receipt``.
+* ``GET /v1/inbound-notes/<id>/labels/boxes.pdf`` and ``.../skus.pdf``.
+* ``POST /v1/inbound-notes/<id>/cancel`` while the boxes have not left.
+* Errors: ``{"error": {"code": "...", "message": "...", "fields": {...}}}``.
+* Webhooks are signed: ``X-Warehouse-Signature: t=<unix>,v1=<hex HMAC-SHA256 of
+  "<t>.<body>">`` with the shared secret; see :func:`verify_signature`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from adapters.carriers.base import (
+    AuthFailed,
+    Booking,
+    CannotCancel,
+    Document,
+    DuplicateReference,
+    NotFound,
+    ShipmentRequest,
+    TrackingEvent,
+    endpoint,
+    parse_time,
+    require,
+    timeout_of,
+)
+from adapters.errors import AdapterError, BadResponse, ProviderUnavailable, Rejected
+from adapters.http import make_session, send
+
+PROVIDER = "consolidation"
+NOTES = "/v1/inbound-notes"
+SIGNATURE_HEADER = "X-Warehouse-Signature"
+SIGNATURE_TOLERANCE_SECONDS = 300
+
+STATUS_STATES = {
+    "created": "submitted",
+    "in_transit": "in_transit",
+    "arrived": "in_transit",
+    "receiving": "in_transit",
+    "received": "delivered",
+    "cancelled": "cancelled",
+    "exception": "needs_attention",
+}
+LABELS = (("box_labels", "boxes"), ("sku_labels", "skus"))
+
+
+@dataclass(frozen=True)
+class WarehouseSettings:
+    url: str
+    api_key: str
+    warehouse_code: str
+    timeout: tuple[float, float] = (3.05, 10.0)
+    sandbox: bool = False
+
+    @classmethod
+    def from_mapping(cls, settings: Mapping[str, Any]) -> WarehouseSettings:
+        settings = dict(settings)
+        require(settings, PROVIDER, "url", "api_key", "warehouse_code")
+        return cls(
+            url=str(settings["url"]).rstrip("/"),
+            api_key=str(settings["api_key"]),
+            warehouse_code=str(settings["warehouse_code"]),
+            timeout=timeout_of(settings),
+            sandbox=bool(settings.get("sandbox")),
+        )
+
+
+# -- pure: requests ------------------------------------------------------------------
+
+
+def build_inbound_note(request: ShipmentRequest, settings: WarehouseSettings) -> dict[str, Any]:
+    """The JSON body of ``POST /v1/inbound-notes`` (money as decimal strings)."""
+    return {
+        "reference": request.key,
+        "warehouse_code": settings.warehouse_code,
+        "market": request.market,
+        "supplier": {"name": request.sender_name},
+        "box_count": request.parcel.box_count,
+        "total_weight_g": request.parcel.weight_g,
+        "note": request.note[:500],
+        "lines": [
+            {
+                "sku": item.sku,
+                "name": item.name[:200],
+                "quantity": item.quantity,
+                "declared_value": str(item.unit_value),
+                "currency": request.currency,
+                "hs_code": item.hs_code,
+            }
+            for item in request.items
+        ],
+    }
+
+
+def label_path(note_id: str, which: str) -> str:
+    return f"{NOTES}/{note_id}/labels/{which}.pdf"
+
+
+# -- pure: responses -----------------------------------------------------------------
+
+
+def error_from(status: int, body: Any, operation: str = "create") -> AdapterError:
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict):
+        return BadResponse(f"HTTP {status}: not a warehouse answer", provider=PROVIDER)
+    code = str(error.get("code") or f"http_{status}")
+    message = str(error.get("message") or code)
+    if status == 401 or code == "unauthorized":
+        return AuthFailed(message, provider=PROVIDER)
+    if code == "duplicate_reference":
+        return DuplicateReference(message, provider=PROVIDER)
+    if status == 404 or code == "not_found":
+        return NotFound(message, provider=PROVIDER)
+    if code == "not_cancellable" or operation == "cancel":
+        return CannotCancel(message, provider=PROVIDER)
+    if status >= 500:
+        return ProviderUnavailable(message, code="server_error", provider=PROVIDER)
+    fields = error.get("fields")
+    if isinstance(fields, dict) and fields:
+        message = f"{message} ({', '.join(sorted(fields))})"
+    return Rejected(
+        message, code=code if code != "invalid_request" else "rejected", provider=PROVIDER
+    )
+
+
+def booking_from_note(note: Any) -> Booking:
+    if not isinstance(note, dict) or not note.get("id"):
+        raise BadResponse("note without id", provider=PROVIDER)
+    return Booking(
+        external_ref=str(note["id"]),
+        tracking_number=str(note["id"]),
+        status=note.get("status"),
+        details={
+            "reference": note.get("reference"),
+            "events": note.get("events") or [],
+            "receipt": note.get("receipt"),
+            "labels": note.get("labels") or {},
+        },
+    )
+
+
+def parse_note(status: int, body: Any, operation: str = "create") -> Booking:
+    if status >= 400 or not isinstance(body, dict):
+        raise error_from(status, body, operation)
+    return booking_from_note(body.get("note"))
+
+
+def parse_search(status: int, body: Any) -> Booking | None:
+    if status >= 400:
+        raise error_from(status, body, "lookup")
+    items = body.get("items") if isinstance(body, dict) else None
+    if not isinstance(items, list):
+        raise BadResponse("search answer without items", provider=PROVIDER)
+    live = [note for note in items if isinstance(note, dict) and note.get("status") != "cancelled"]
+    return booking_from_note(live[0]) if live else None
+
+
+def event_for(status: str, when: Any, note: dict | None = None, **fields) -> TrackingEvent:
+    state = STATUS_STATES.get(status)
+    data: dict[str, Any] = {}
+    if note and note.get("receipt") and status == "received":
+        data["receipt"] = note["receipt"]
+    return TrackingEvent(
+        status=status,
+        state=state,
+        occurred_at=parse_time(when),
+        reason="warehouse_exception" if state == "needs_attention" else None,
+        data=data,
+        **fields,
+    )
+
+
+def tracking_events(booking: Booking) -> list[TrackingEvent]:
+    note = {"receipt": booking.details.get("receipt")}
+    return [
+        event_for(
+            str(entry.get("status")),
+            entry.get("at"),
+            note,
+            description=str(entry.get("description") or "")[:300],
+            key=booking.details.get("reference"),
+            external_ref=booking.external_ref,
+            tracking_number=booking.external_ref,
+        )
+        for entry in booking.details.get("events") or []
+        if isinstance(entry, dict) and entry.get("status")
+    ]
+
+
+def parse_webhook(payload: Any) -> list[TrackingEvent]:
+    """``inbound_note.updated``: the note's newest status as one event."""
+    if not isinstance(payload, dict) or not payload.get("type"):
+        raise BadResponse("webhook without type", provider=PROVIDER)
+    note = (payload.get("data") or {}).get("note")
+    if not isinstance(note, dict) or not note.get("id") or not note.get("status"):
+        raise BadResponse("webhook without a note", provider=PROVIDER)
+    return [
+        event_for(
+            str(note["status"]),
+            note.get("updated_at") or payload.get("created_at"),
+            note,
+            description=str(payload.get("type")),
+            key=note.get("reference"),
+            external_ref=str(note["id"]),
+            tracking_number=str(note["id"]),
+        )
+    ]
+
+
+def sign(secret: str, body: bytes, timestamp: int) -> str:
+    """The signature header value for ``body`` sent at ``timestamp``."""
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={digest.hexdigest()}"
+
+
+def verify_signature(
+    secret: str, header: str | None, body: bytes, now: float | None = None
+) -> bool:
+    """Whether ``header`` signs ``body`` with ``secret``, recently (replays are refused)."""
+    if not header:
+        return False
+    parts = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
+    try:
+        timestamp = int(parts.get("t", ""))
+    except ValueError:
+        return False
+    now = time.time() if now is None else now
+    if abs(now - timestamp) > SIGNATURE_TOLERANCE_SECONDS:
+        return False
+    expected = sign(secret, body, timestamp).split("v1=", 1)[1]
+    return hmac.compare_digest(expected, parts.get("v1", ""))
+
+
+# -- the client ----------------------------------------------------------------------
+
+
+def _json(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise BadResponse(
+            f"HTTP {response.status_code}: body is not JSON", provider=PROVIDER
+        ) from exc
+
+
+class ConsolidationWarehouseAdapter:
+    """Fully managed stock: inbound notes at the consolidation warehouse."""
+
+    name = PROVIDER
+    kind = "warehouse"
+    required_address_fields: tuple[str, ...] = ()
+
+    def __init__(self, settings: WarehouseSettings, session: requests.Session | None = None):
+        self.settings = settings
+        self.sandbox = settings.sandbox
+        self.session = session or make_session({"Authorization": f"Bearer {settings.api_key}"})
+
+    @classmethod
+    def from_settings(
+        cls, settings: Mapping[str, Any], **_ignored
+    ) -> ConsolidationWarehouseAdapter:
+        return cls(WarehouseSettings.from_mapping(settings))
+
+    def _send(self, method: str, path: str, **kwargs) -> requests.Response:
+        return send(
+            self.session,
+            method,
+            endpoint(self.settings.url, path),
+            provider=PROVIDER,
+            timeout=self.settings.timeout,
+            **kwargs,
+        )
+
+    def create(self, request: ShipmentRequest) -> Booking:
+        response = self._send(
+            "POST",
+            NOTES,
+            json=build_inbound_note(request, self.settings),
+            headers={"Idempotency-Key": request.key},
+        )
+        return parse_note(response.status_code, _json(response))
+
+    def lookup(self, key: str, external_ref: str | None = None) -> Booking | None:
+        if external_ref:
+            response = self._send("GET", f"{NOTES}/{external_ref}")
+            if response.status_code == 404:
+                return None
+            return parse_note(response.status_code, _json(response), "lookup")
+        response = self._send("GET", NOTES, params={"reference": key})
+        return parse_search(response.status_code, _json(response))
+
+    def confirm(self, booking: Booking) -> Booking:
+        return booking
+
+    def documents(self, booking: Booking) -> list[Document]:
+        documents = []
+        for kind, which in LABELS:
+            response = self._send("GET", label_path(booking.external_ref, which))
+            if response.status_code != 200 or not response.content.startswith(b"%PDF"):
+                raise BadResponse(
+                    f"{which} labels answered HTTP {response.status_code}", provider=PROVIDER
+                )
+            documents.append(
+                Document(
+                    kind, "application/pdf", response.content, f"{booking.external_ref}-{which}.pdf"
+                )
+            )
+        return documents
+
+    def track(self, booking: Booking) -> list[TrackingEvent]:
+        found = self.lookup("", booking.external_ref)
+        if found is None:
+            raise NotFound(f"no inbound note {booking.external_ref}", provider=PROVIDER)
+        return tracking_events(found)
+
+    def cancel(self, booking: Booking) -> None:
+        response = self._send("POST", f"{NOTES}/{booking.external_ref}/cancel")
+        if response.status_code >= 400:
+            raise error_from(response.status_code, _json(response), "cancel")

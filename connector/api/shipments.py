@@ -1,0 +1,226 @@
+"""``/api/v1/shipments``: state, attempts, events and documents; ops retry and cancel."""
+
+from __future__ import annotations
+
+from flask import Response
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields, validate
+
+from connector.api.common import ErrorEnvelopeSchema
+from connector.api.orders import (
+    ErrorInfoSchema,
+    OrderLineOutSchema,
+    ShipmentSummarySchema,
+    ShipToOutSchema,
+)
+from connector.auth.principal import requires_api_role
+from connector.extensions import db
+from connector.models import Role, ShipmentDocument, User
+from connector.orders import ops, output, service
+from connector.orders.states import ShipmentState
+
+blp = Blueprint(
+    "shipments_api", __name__, url_prefix="/shipments", description="Shipments of orders"
+)
+
+DOCUMENT_KINDS = ("label", "box_labels", "sku_labels", "receipt")
+MAX_ID = 2**63 - 1
+
+
+class AttemptSchema(Schema):
+    number = fields.Integer()
+    reconciled = fields.Boolean(
+        metadata={"description": "Looked the key up at the service before sending."}
+    )
+    started_at = fields.AwareDateTime()
+    finished_at = fields.AwareDateTime(allow_none=True)
+    outcome = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "submitted, found, transient, permanent, abandoned (its worker "
+            "died; the next attempt reconciled) or lease_lost"
+        },
+    )
+    error = fields.Nested(ErrorInfoSchema, allow_none=True)
+
+
+class EventSchema(Schema):
+    source = fields.String(metadata={"description": "dispatch, webhook, poll or ops"})
+    code = fields.String()
+    state = fields.String(allow_none=True)
+    description = fields.String(allow_none=True)
+    actor = fields.String(allow_none=True)
+    occurred_at = fields.AwareDateTime()
+    recorded_at = fields.AwareDateTime()
+
+
+class ShipmentDetailSchema(ShipmentSummarySchema):
+    market = fields.String()
+    ship_to = fields.Nested(ShipToOutSchema)
+    lines = fields.List(fields.Nested(OrderLineOutSchema))
+    attempt_log = fields.List(fields.Nested(AttemptSchema))
+    events = fields.List(fields.Nested(EventSchema))
+
+
+class ShipmentPageSchema(Schema):
+    items = fields.List(fields.Nested(ShipmentSummarySchema))
+    total = fields.Integer()
+    limit = fields.Integer()
+    offset = fields.Integer()
+
+
+class ShipmentQueryArgsSchema(Schema):
+    state = fields.List(
+        fields.String(validate=validate.OneOf([s.value for s in ShipmentState])),
+        metadata={"description": "Repeat to ask for several states."},
+    )
+    adapter = fields.String()
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class RetryManySchema(Schema):
+    ids = fields.List(
+        fields.Integer(strict=True, validate=validate.Range(1, MAX_ID)),
+        required=True,
+        validate=validate.Length(1, 500),
+    )
+
+
+class RetryResultSchema(Schema):
+    id = fields.Integer()
+    ok = fields.Boolean()
+    state = fields.String()
+    message = fields.String(allow_none=True)
+
+
+class RetryManyResultSchema(Schema):
+    results = fields.List(fields.Nested(RetryResultSchema))
+
+
+def _visible(user: User, shipment_id: int):
+    try:
+        return service.get_shipment(user, shipment_id)
+    except service.NotVisible:
+        abort(404, message="No such shipment.")
+
+
+def _detail(user: User, shipment) -> dict:
+    reveal = service.reveals_pii(user, shipment.order)
+    return output.shipment_detail(shipment, reveal)
+
+
+def _actor(user: User) -> str:
+    return f"{user.role}:{user.email}"
+
+
+@blp.get("/")
+@blp.arguments(ShipmentQueryArgsSchema, location="query")
+@blp.response(200, ShipmentPageSchema)
+@blp.alt_response(401, schema=ErrorEnvelopeSchema)
+@requires_api_role(Role.OPS, Role.SELLER, Role.EXPORTER)
+def list_shipments(args, user: User):
+    """Shipments the caller may see (ops: all; sellers: their orders'; factories: theirs)."""
+    items, total = service.page_of_shipments(
+        user, args.get("state") or [], args.get("adapter"), args["limit"], args["offset"]
+    )
+    return {
+        "items": [output.shipment_summary(shipment) for shipment in items],
+        "total": total,
+        "limit": args["limit"],
+        "offset": args["offset"],
+    }
+
+
+@blp.get("/<int:shipment_id>")
+@blp.response(200, ShipmentDetailSchema)
+@blp.alt_response(401, schema=ErrorEnvelopeSchema)
+@blp.alt_response(404, schema=ErrorEnvelopeSchema)
+@requires_api_role(Role.OPS, Role.SELLER, Role.EXPORTER)
+def get_shipment(shipment_id: int, user: User):
+    """One shipment: state, attempts with their errors, events, documents."""
+    return _detail(user, _visible(user, shipment_id))
+
+
+@blp.get("/<int:shipment_id>/documents/<kind>")
+@blp.response(200, description="The document as the service gave it (PDF, HTML or JSON).")
+@blp.alt_response(404, schema=ErrorEnvelopeSchema)
+@requires_api_role(Role.OPS, Role.SELLER, Role.EXPORTER)
+def shipment_document(shipment_id: int, kind: str, user: User):
+    """A label, the box or SKU labels, or the warehouse receipt."""
+    shipment = _visible(user, shipment_id)
+    if kind == "label":
+        kinds = ("label", "box_labels")  # a warehouse leg's "label" is its box labels
+    elif kind in DOCUMENT_KINDS:
+        kinds = (kind,)
+    else:
+        abort(404, message=f"Documents are {', '.join(DOCUMENT_KINDS)}.")
+    document = None
+    for wanted in kinds:
+        document = db.session.execute(
+            db.select(ShipmentDocument).where(
+                ShipmentDocument.shipment_id == shipment.id, ShipmentDocument.kind == wanted
+            )
+        ).scalar_one_or_none()
+        if document is not None:
+            break
+    if document is None:
+        abort(404, message="No such document yet.")
+    response = Response(document.data, content_type=document.content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    # Carrier labels may be HTML: never let one run as a page of ours.
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@blp.post("/<int:shipment_id>/retry")
+@blp.response(202, ShipmentDetailSchema)
+@blp.alt_response(404, schema=ErrorEnvelopeSchema)
+@blp.alt_response(409, schema=ErrorEnvelopeSchema)
+@requires_api_role(Role.OPS)
+def retry_shipment(shipment_id: int, user: User):
+    """Send again a shipment that needs attention; never a second parcel (the key is
+    looked up at the service first)."""
+    _visible(user, shipment_id)
+    try:
+        shipment = ops.retry_shipment(shipment_id, _actor(user))
+    except ops.NotAllowed as exc:
+        abort(409, message=str(exc), code="not_retryable")
+    return _detail(user, shipment)
+
+
+@blp.post("/retry")
+@blp.arguments(RetryManySchema)
+@blp.response(200, RetryManyResultSchema)
+@blp.alt_response(422, schema=ErrorEnvelopeSchema)
+@requires_api_role(Role.OPS)
+def retry_many(args, user: User):
+    """Retry many shipments; each answers on its own."""
+    results = []
+    for shipment_id in dict.fromkeys(args["ids"]):
+        try:
+            shipment = ops.retry_shipment(shipment_id, _actor(user))
+        except ops.NotAllowed as exc:
+            results.append(
+                {"id": shipment_id, "ok": False, "state": exc.state, "message": str(exc)}
+            )
+            continue
+        results.append({"id": shipment_id, "ok": True, "state": shipment.state, "message": None})
+    return {"results": results}
+
+
+@blp.post("/<int:shipment_id>/cancel")
+@blp.response(202, ShipmentDetailSchema)
+@blp.alt_response(404, schema=ErrorEnvelopeSchema)
+@blp.alt_response(409, schema=ErrorEnvelopeSchema)
+@requires_api_role(Role.OPS, Role.SELLER)
+def cancel_shipment(shipment_id: int, user: User):
+    """Cancel a shipment; one a service already holds is cancelled there first."""
+    _visible(user, shipment_id)
+    try:
+        shipment = ops.request_cancel(shipment_id, _actor(user))
+    except ops.NotAllowed as exc:
+        abort(409, message=str(exc), code="not_cancellable")
+    return _detail(user, shipment)

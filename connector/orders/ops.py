@@ -1,0 +1,194 @@
+"""What ops (and sellers) do to shipments: retry one that needs attention, cancel one.
+
+Both go through the same database claim as every dispatch, so neither can race
+a worker into a second parcel: a retry is a new attempt that reconciles first,
+a cancellation finds the shipment at its service by key before cancelling it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import and_, update
+
+from adapters.carriers.base import scrub
+from adapters.errors import AdapterError
+from connector.extensions import db
+from connector.models import Shipment
+from connector.models.types import utcnow
+from connector.orders import tracking
+from connector.orders.adapters import build_adapter
+from connector.orders.lease import DispatchResult, backoff, lease_free, settings
+from connector.orders.states import FINAL, RETRYABLE, ShipmentState
+
+S = ShipmentState
+CANCELLED_AT_SERVICE = ("cancel", "REMOVED", "cancelled")
+
+
+class NotAllowed(Exception):
+    """The shipment's state does not allow this action; ``state`` says what it is."""
+
+    def __init__(self, state: str, message: str):
+        super().__init__(message)
+        self.state = state
+
+
+def retry_shipment(shipment_id: int, actor: str) -> Shipment:
+    """Send a shipment that needs attention (or waits to retry) again, now.
+
+    It goes back to ``pending`` with a fresh budget of attempts and through the
+    same claim as every attempt; since it has been tried before, that claim
+    looks the key up at the service first, so a retry never makes a second parcel.
+    """
+    now = utcnow()
+    result = db.session.execute(
+        update(Shipment)
+        .where(
+            Shipment.id == shipment_id,
+            Shipment.state.in_([str(state) for state in RETRYABLE]),
+            Shipment.cancel_requested.is_(False),
+            lease_free(now),
+        )
+        .values(
+            state=S.PENDING,
+            next_attempt_at=None,
+            attempt_base=Shipment.attempt_count,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    shipment = db.session.get(Shipment, shipment_id)
+    if result.rowcount != 1:
+        db.session.rollback()
+        state = shipment.state if shipment is not None else "missing"
+        raise NotAllowed(state, f"A {state} shipment cannot be retried.")
+    tracking.add_event(
+        shipment_id,
+        source="ops",
+        code="retry",
+        state=S.PENDING,
+        actor=actor[:120],
+        key=f"ops:retry:{uuid.uuid4().hex}",
+    )
+    db.session.commit()
+    db.session.refresh(shipment)
+    from jobs.shipments import enqueue_dispatch
+
+    enqueue_dispatch(shipment)
+    return shipment
+
+
+def request_cancel(shipment_id: int, actor: str) -> Shipment:
+    """Cancel a shipment: at once if it never reached a service, else through a job
+    that finds it there (by key) and cancels it first."""
+    now = utcnow()
+    shipment = db.session.get(Shipment, shipment_id)
+    if shipment is None or shipment.state in FINAL:
+        state = shipment.state if shipment is not None else "missing"
+        raise NotAllowed(state, f"A {state} shipment cannot be cancelled.")
+    never_sent = (
+        update(Shipment)
+        .where(
+            Shipment.id == shipment_id,
+            Shipment.state == S.PENDING,
+            Shipment.attempt_count == 0,
+            lease_free(now),
+        )
+        .values(state=S.CANCELLED, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if db.session.execute(never_sent).rowcount == 1:
+        tracking.add_event(
+            shipment_id, source="ops", code="cancelled", state=S.CANCELLED, actor=actor[:120]
+        )
+        db.session.commit()
+        db.session.refresh(shipment)
+        return shipment
+    db.session.execute(
+        update(Shipment)
+        .where(Shipment.id == shipment_id)
+        .values(cancel_requested=True, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    tracking.add_event(shipment_id, source="ops", code="cancel_requested", actor=actor[:120])
+    db.session.commit()
+    db.session.refresh(shipment)
+    from jobs.shipments import enqueue_cancel
+
+    enqueue_cancel(shipment)
+    return shipment
+
+
+def cancel(shipment_id: int) -> DispatchResult:
+    """Carry out a requested cancellation: find the shipment at the service, cancel it
+    there, then here. A refusal by the service (already picked up) ends the request."""
+    now = utcnow()
+    token = uuid.uuid4().hex
+    taken = db.session.execute(
+        update(Shipment)
+        .where(
+            Shipment.id == shipment_id,
+            Shipment.cancel_requested.is_(True),
+            Shipment.state.not_in([str(state) for state in FINAL]),
+            lease_free(now),
+        )
+        .values(
+            lease_token=token,
+            lease_expires_at=now + timedelta(seconds=settings()["lease_seconds"]),
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if taken.rowcount != 1:
+        return DispatchResult("not_claimed")
+    shipment = db.session.get(Shipment, shipment_id)
+    db.session.refresh(shipment)
+    owned = and_(Shipment.id == shipment_id, Shipment.lease_token == token)
+    try:
+        adapter = build_adapter(shipment.adapter)
+        booking = None
+        if shipment.attempt_count or shipment.external_ref:
+            booking = adapter.lookup(shipment.idempotency_key, shipment.external_ref)
+        if booking is not None and booking.status not in CANCELLED_AT_SERVICE:
+            adapter.cancel(booking)
+    except AdapterError as error:
+        db.session.rollback()
+        refused = not error.transient
+        db.session.execute(
+            update(Shipment)
+            .where(owned)
+            .values(
+                lease_token=None,
+                lease_expires_at=None,
+                cancel_requested=not refused,
+                updated_at=utcnow(),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        tracking.add_event(
+            shipment_id,
+            source="dispatch",
+            code="cancel_refused" if refused else "cancel_failed",
+            description=f"{error.code}: {scrub(error.message)}",
+        )
+        db.session.commit()
+        delay = None if refused else backoff(1, error.retry_after)
+        return DispatchResult("cancel_refused" if refused else "retrying", retry_in=delay)
+    db.session.execute(
+        update(Shipment)
+        .where(owned)
+        .values(
+            state=S.CANCELLED,
+            cancel_requested=False,
+            lease_token=None,
+            lease_expires_at=None,
+            next_attempt_at=None,
+            updated_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    tracking.add_event(shipment_id, source="dispatch", code="cancelled", state=S.CANCELLED)
+    db.session.commit()
+    return DispatchResult("cancelled")

@@ -1,0 +1,104 @@
+"""What a seller sends to place an order, validated before anything is looked up."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, pre_load, validate
+
+from connector.markets.model import MODES
+
+
+def _strip(data):
+    if isinstance(data, dict):
+        return {
+            key: (value.strip() if isinstance(value, str) else value) for key, value in data.items()
+        }
+    return data
+
+
+class ShipToSchema(Schema):
+    """Where the buyer receives the goods; which fields are required depends on the carrier."""
+
+    class Meta:
+        unknown = RAISE
+
+    name = fields.String(required=True, validate=validate.Length(1, 120))
+    phone = fields.String(
+        required=True,
+        validate=validate.Length(5, 32),
+        metadata={"description": "As the buyer writes it; checked for the market's country."},
+    )
+    email = fields.Email(load_default=None, allow_none=True)
+    line1 = fields.String(required=True, validate=validate.Length(1, 200))
+    line2 = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    ward = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
+    district = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
+    city = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
+    province = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
+    postal_code = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=16)
+    )
+    country = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(equal=2),
+        metadata={"description": "Optional; must be the market's country."},
+    )
+
+    @pre_load
+    def _normalise(self, data, **kwargs):
+        data = _strip(data)
+        if isinstance(data, dict):
+            # An empty optional field is the same as an absent one.
+            data = {key: value for key, value in data.items() if value != ""}
+            if isinstance(data.get("country"), str):
+                data["country"] = data["country"].upper()
+        return data
+
+
+class OrderLineInSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    offer_id = fields.Integer(required=True, strict=True, validate=validate.Range(1, 2**63 - 1))
+    sku = fields.String(
+        required=True,
+        validate=validate.Length(1, 64),
+        metadata={"description": "The variant's SKU, as in the offer document."},
+    )
+    quantity = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=1_000_000)
+    )
+
+    @pre_load
+    def _normalise(self, data, **kwargs):
+        return _strip(data)
+
+
+class OrderInSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    market = fields.String(required=True, validate=validate.Length(equal=2))
+    mode = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(MODES),
+        metadata={"description": "semi_managed or fully_managed; the market's default if absent."},
+    )
+    reference = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=64),
+        metadata={"description": "Your own order number, shown back to you."},
+    )
+    lines = fields.List(
+        fields.Nested(OrderLineInSchema), required=True, validate=validate.Length(1, 100)
+    )
+    ship_to = fields.Nested(ShipToSchema, required=True)
+
+    @pre_load
+    def _normalise(self, data, **kwargs):
+        data = _strip(data)
+        if isinstance(data, dict) and isinstance(data.get("market"), str):
+            data["market"] = data["market"].upper()
+        return data

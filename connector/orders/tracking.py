@@ -1,0 +1,221 @@
+"""What the services tell us after a shipment is sent: events, state, documents.
+
+Events come from webhooks and from polling; the same carrier event arriving
+both ways is stored once (a unique key per shipment, inserted with ON CONFLICT
+DO NOTHING so two receivers racing cannot fail). The shipment's state is the
+forward-most state its events imply and never moves back; while a worker
+holds the shipment (``submitting``) or before the service confirmed it, events
+are only recorded, and the dispatch applies them when it finishes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from adapters.carriers.base import Booking, Document, TrackingEvent
+from connector.extensions import db
+from connector.models import Shipment, ShipmentDocument, ShipmentEvent
+from connector.models.types import utcnow
+from connector.orders.states import AT_SERVICE, ShipmentState, is_forward
+
+log = logging.getLogger(__name__)
+S = ShipmentState
+# States in which carrier events may move the shipment (no worker holds it, the
+# service has it, or ops are looking at it).
+TRACKED = (*AT_SERVICE, S.NEEDS_ATTENTION)
+
+
+def dedup_key(status: str, occurred_at: datetime | None) -> str:
+    stamp = occurred_at.isoformat() if occurred_at else ""
+    return hashlib.sha256(f"{status}|{stamp}".encode()).hexdigest()[:40]
+
+
+def add_event(
+    shipment_id: int,
+    *,
+    source: str,
+    code: str,
+    state: str | None = None,
+    description: str | None = None,
+    actor: str | None = None,
+    occurred_at: datetime | None = None,
+    key: str | None = None,
+) -> bool:
+    """Insert one event unless its key is already there; True when it was new."""
+    now = utcnow()
+    values = {
+        "shipment_id": shipment_id,
+        "source": source,
+        "code": code[:64],
+        "state": state,
+        "description": (description or "")[:300] or None,
+        "actor": actor,
+        "occurred_at": occurred_at or now,
+        "recorded_at": now,
+        "dedup_key": key or dedup_key(f"{source}:{code}", now),
+    }
+    dialect = db.session.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        module = postgresql if dialect == "postgresql" else sqlite
+        statement = (
+            module.insert(ShipmentEvent)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["shipment_id", "dedup_key"])
+        )
+        return db.session.execute(statement).rowcount == 1
+    try:  # pragma: no cover - other backends
+        with db.session.begin_nested():
+            db.session.add(ShipmentEvent(**values))
+        return True
+    except IntegrityError:
+        return False
+
+
+def record(shipment: Shipment, events: list[TrackingEvent], source: str) -> int:
+    """Store the service's events (deduplicated) and move the state on; returns how many
+    were new. The caller commits."""
+    new = 0
+    for event in events:
+        if add_event(
+            shipment.id,
+            source=source,
+            code=event.status,
+            state=event.state,
+            description=event.description or None,
+            occurred_at=event.occurred_at,
+            key=dedup_key(event.status, event.occurred_at),
+        ):
+            new += 1
+        if event.data.get("receipt"):
+            store_receipt(shipment, event.data["receipt"])
+    if shipment.state in TRACKED:
+        for event in events:
+            if event.external_ref and not shipment.external_ref:
+                shipment.external_ref = event.external_ref
+            if event.tracking_number and not shipment.tracking_number:
+                shipment.tracking_number = event.tracking_number
+    db.session.flush()
+    apply_events(shipment)
+    return new
+
+
+def apply_events(shipment: Shipment) -> None:
+    """Move the shipment to the forward-most state its recorded service events imply."""
+    if shipment.state not in TRACKED:
+        return
+    events = db.session.execute(
+        select(ShipmentEvent)
+        .where(
+            ShipmentEvent.shipment_id == shipment.id,
+            ShipmentEvent.source.in_(("webhook", "poll", "dispatch")),
+        )
+        .order_by(ShipmentEvent.occurred_at, ShipmentEvent.id)
+    ).scalars()
+    now = utcnow()
+    latest_status = None
+    for event in events:
+        if event.source != "dispatch":
+            latest_status = event.code
+        if (
+            not event.state
+            or event.source == "dispatch"
+            or not is_forward(shipment.state, event.state)
+        ):
+            continue
+        shipment.state = event.state
+        shipment.updated_at = now
+        if event.state == S.DELIVERED:
+            shipment.delivered_at = event.occurred_at
+        elif event.state == S.NEEDS_ATTENTION:
+            shipment.last_error_code = _reason_for(event.code)
+            shipment.last_error_message = f"the service reports {event.code}"
+            shipment.last_error_at = event.occurred_at
+        elif event.state == S.CANCELLED:
+            shipment.cancel_requested = False
+    if latest_status:
+        shipment.carrier_status = latest_status
+
+
+def _reason_for(status: str) -> str:
+    from adapters.carriers import cdek, ghn
+    from adapters.warehouses import consolidation
+
+    for module in (ghn, cdek):
+        if status in module.STATUS_STATES:
+            return module.STATUS_REASONS.get(status, "carrier_return")
+    if status in consolidation.STATUS_STATES:
+        return "warehouse_exception"
+    return "carrier_exception"
+
+
+def booking_of(shipment: Shipment) -> Booking:
+    return Booking(
+        external_ref=shipment.external_ref or "",
+        tracking_number=shipment.tracking_number,
+        status=shipment.carrier_status,
+        details={"client_order_code": shipment.idempotency_key, "number": shipment.idempotency_key},
+    )
+
+
+def find_shipment(adapter: str, event: TrackingEvent) -> Shipment | None:
+    """The shipment an event is about: by our key, else the service's references."""
+    for column, value in (
+        (Shipment.idempotency_key, event.key),
+        (Shipment.external_ref, event.external_ref),
+        (Shipment.tracking_number, event.tracking_number),
+    ):
+        if value:
+            found = db.session.execute(
+                select(Shipment).where(column == value, Shipment.adapter == adapter)
+            ).scalar_one_or_none()
+            if found is not None:
+                return found
+    return None
+
+
+# -- documents -----------------------------------------------------------------------
+
+
+def store_documents(shipment: Shipment, documents: list[Document]) -> None:
+    """Keep the newest document of each kind (labels printed again replace the old ones)."""
+    for document in documents:
+        _store(shipment.id, document.kind, document.content_type, document.filename, document.data)
+    shipment.documents_ready = True
+
+
+def store_receipt(shipment: Shipment, receipt: dict) -> None:
+    import orjson
+
+    _store(
+        shipment.id,
+        "receipt",
+        "application/json",
+        f"{shipment.tracking_number or shipment.id}-receipt.json",
+        orjson.dumps(receipt, option=orjson.OPT_INDENT_2),
+    )
+
+
+def _store(shipment_id: int, kind: str, content_type: str, filename: str, data: bytes) -> None:
+    existing = db.session.execute(
+        select(ShipmentDocument).where(
+            ShipmentDocument.shipment_id == shipment_id, ShipmentDocument.kind == kind
+        )
+    ).scalar_one_or_none()
+    digest = hashlib.sha256(data).hexdigest()
+    if existing is None:
+        existing = ShipmentDocument(shipment_id=shipment_id, kind=kind)
+        db.session.add(existing)
+    elif existing.sha256 == digest:
+        return
+    existing.content_type = content_type[:80]
+    existing.filename = filename[:120]
+    existing.data = data
+    existing.sha256 = digest
+    existing.size_bytes = len(data)
+    existing.created_at = utcnow()

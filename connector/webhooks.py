@@ -1,0 +1,87 @@
+"""Status webhooks from the carriers and the warehouse: ``POST /webhooks/<adapter>``.
+
+Each is checked with the shared secret of its service before anything is
+read: GHN and CDEK can only be given a URL, so theirs carries ``?token=<secret>``
+(or the ``X-Webhook-Token`` header); the warehouse signs its body
+(``X-Warehouse-Signature``, HMAC-SHA256 with a timestamp). Unknown services,
+services without a configured secret and shipments we do not know answer 404;
+a missing or wrong secret answers 401. Events are deduplicated and only move a
+shipment's state forward (``connector.orders.tracking``); the answer is 200
+once they are stored, which is what GHN waits for before it stops retrying.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+
+from flask import Blueprint, current_app, jsonify, request
+
+from adapters.carriers import cdek, ghn
+from adapters.errors import BadResponse
+from adapters.warehouses import consolidation
+from connector.errors import error_response
+from connector.extensions import db
+from connector.orders import tracking
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
+
+PARSERS = {
+    "ghn": ghn.parse_webhook,
+    "cdek": cdek.parse_webhook,
+    "consolidation": consolidation.parse_webhook,
+}
+SECRET_HEADER = "X-Webhook-Token"  # noqa: S105 - a header name
+
+
+def _secret_of(name: str) -> str | None:
+    if name not in current_app.config["SHIPPING_ADAPTERS_ENABLED"]:
+        return None
+    settings = current_app.config["SHIPPING_ADAPTERS"].get(name) or {}
+    return settings.get("webhook_secret") or None
+
+
+def _authentic(name: str, secret: str, body: bytes) -> bool:
+    if name == "consolidation":
+        header = request.headers.get(consolidation.SIGNATURE_HEADER)
+        return consolidation.verify_signature(secret, header, body)
+    given = request.headers.get(SECRET_HEADER) or request.args.get("token") or ""
+    return hmac.compare_digest(given.encode(), secret.encode())
+
+
+@bp.post("/<name>")
+def receive(name: str):
+    parser = PARSERS.get(name)
+    secret = _secret_of(name) if parser else None
+    if parser is None or secret is None:
+        return error_response(404, "No webhook receiver here.", code="unknown_webhook")
+    body = request.get_data(cache=False)
+    if not _authentic(name, secret, body):
+        log.warning("%s webhook refused: bad or missing secret", name)
+        return error_response(401, "The webhook secret is missing or wrong.", code="forged")
+    try:
+        events = parser(json.loads(body))
+    except (ValueError, BadResponse):
+        return error_response(400, "The webhook body is not understood.", code="bad_webhook")
+    recorded = matched = 0
+    for event in events:
+        shipment = tracking.find_shipment(name, event)
+        if shipment is None:
+            continue
+        matched += 1
+        recorded += tracking.record(shipment, [event], "webhook")
+    if events and not matched:
+        db.session.rollback()
+        return error_response(404, "No such shipment.", code="unknown_shipment")
+    db.session.commit()
+    return jsonify({"ok": True, "events": len(events), "recorded": recorded})
+
+
+def init_app(app) -> None:
+    from connector.extensions import csrf
+
+    csrf.exempt(bp)
+    app.register_blueprint(bp)
