@@ -78,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     from connector.auth import views as auth_views
     from connector.listings import image_views
     from connector.listings import views as listing_views
+    from connector.ops import init_app as init_ops
     from connector.orders import cli as orders_cli
     from jobs import worker
 
@@ -88,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(image_views.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(listing_views.bp)
+    init_ops(app)
     cli.init_app(app)
     worker.init_app(app)
     webhooks.init_app(app)

@@ -115,3 +115,6 @@ def offers_reprice(codes: tuple[str, ...]) -> None:
 def init_app(app) -> None:
     for group in (demo_cli, users_cli, fx_cli, offers_cli):
         app.cli.add_command(group)
+    from connector.ops import cli as ops_cli
+
+    ops_cli.init_app(app)

@@ -19,6 +19,7 @@ api = ConnectorApi()
 
 def init_app(app) -> None:
     from connector.api import (
+        audit,
         feeds,
         fx,
         images,
@@ -58,6 +59,7 @@ def init_app(app) -> None:
         sellers,
         orders,
         shipments,
+        audit,
     ):
         # Bearer tokens are not ambient credentials, so the API needs no CSRF token.
         csrf.exempt(module.blp)

@@ -16,6 +16,8 @@ from connector.api.orders import (
 from connector.auth.principal import requires_api_role
 from connector.extensions import db
 from connector.models import Role, ShipmentDocument, User
+from connector.ops import actions as ops_actions
+from connector.ops.audit import Actor
 from connector.orders import ops, output, service
 from connector.orders.states import ShipmentState
 
@@ -110,10 +112,6 @@ def _detail(user: User, shipment) -> dict:
     return output.shipment_detail(shipment, reveal)
 
 
-def _actor(user: User) -> str:
-    return f"{user.role}:{user.email}"
-
-
 @blp.get("/")
 @blp.arguments(ShipmentQueryArgsSchema, location="query")
 @blp.response(200, ShipmentPageSchema)
@@ -185,7 +183,7 @@ def retry_shipment(shipment_id: int, user: User):
     looked up at the service first)."""
     _visible(user, shipment_id)
     try:
-        shipment = ops.retry_shipment(shipment_id, _actor(user))
+        shipment = ops_actions.retry(shipment_id, Actor.of(user, "api"))
     except ops.NotAllowed as exc:
         abort(409, message=str(exc), code="not_retryable")
     return _detail(user, shipment)
@@ -201,7 +199,7 @@ def retry_many(args, user: User):
     results = []
     for shipment_id in dict.fromkeys(args["ids"]):
         try:
-            shipment = ops.retry_shipment(shipment_id, _actor(user))
+            shipment = ops_actions.retry(shipment_id, Actor.of(user, "api"))
         except ops.NotAllowed as exc:
             results.append(
                 {"id": shipment_id, "ok": False, "state": exc.state, "message": str(exc)}
@@ -220,7 +218,7 @@ def cancel_shipment(shipment_id: int, user: User):
     """Cancel a shipment; one a service already holds is cancelled there first."""
     _visible(user, shipment_id)
     try:
-        shipment = ops.request_cancel(shipment_id, _actor(user))
+        shipment = ops_actions.cancel(shipment_id, Actor.of(user, "api"))
     except ops.NotAllowed as exc:
         abort(409, message=str(exc), code="not_cancellable")
     return _detail(user, shipment)

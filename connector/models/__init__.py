@@ -1,6 +1,7 @@
 """Database models; importing this package registers every table."""
 
 from connector.models.account import ApiToken, Role, Supplier, User
+from connector.models.audit import AuditEntry
 from connector.models.fulfilment import (
     IdempotencyRecord,
     OrderLine,
@@ -25,6 +26,7 @@ from connector.models.translation import TranslationMemo
 
 __all__ = [
     "ApiToken",
+    "AuditEntry",
     "Customization",
     "FeedCounter",
     "FxProviderState",

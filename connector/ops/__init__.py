@@ -1,0 +1,15 @@
+"""The ops console: shipments, FX, jobs and the audit log, for the ops role only.
+
+``init_app`` registers the pages and mounts rq-dashboard under ``/ops/rq``
+behind the same gate.
+"""
+
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    from connector.ops import audit_views, dashboard, fx_views, job_views, views  # noqa: F401
+    from connector.ops.blueprint import bp
+
+    app.register_blueprint(bp)
+    dashboard.mount(app)
