@@ -66,6 +66,8 @@ def safe_next(target: str | None) -> str | None:
 def _home_for(user: User) -> str:
     if user.role == Role.SELLER:
         return url_for("auth.tokens")
+    if user.role == Role.OPS:
+        return url_for("ops.board")
     return url_for("onboarding.index")
 
 

@@ -231,3 +231,10 @@ def test_language_switch_rejects_unknown_language(client):
     page = get_page(client, "/login")
     response = client.post("/account/language", data={"csrf_token": page.csrf(), "lang": "xx"})
     assert response.status_code == 400
+
+
+def test_ops_land_on_the_shipments_board(client, demo):
+    from tests.web.conftest import sign_in
+
+    response = sign_in(client, "ops@demo.example", demo["password"])
+    assert response.location == "/ops/shipments"
