@@ -73,15 +73,15 @@ def spawn(args: list[str], env: dict | None = None) -> subprocess.Popen:
 
 
 def stop(processes: list[subprocess.Popen]) -> None:
+    """Stop the newest first and wait for each, so Redis goes last, after its clients."""
     for process in reversed(processes):
         if process.poll() is None:
             process.terminate()
-    deadline = time.monotonic() + 10
-    for process in reversed(processes):
-        try:
-            process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            process.kill()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def main() -> int:
