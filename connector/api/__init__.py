@@ -23,6 +23,7 @@ def init_app(app) -> None:
         feeds,
         fx,
         images,
+        jobs,
         listings,
         offers,
         orders,
@@ -60,6 +61,7 @@ def init_app(app) -> None:
         orders,
         shipments,
         audit,
+        jobs,
     ):
         # Bearer tokens are not ambient credentials, so the API needs no CSRF token.
         csrf.exempt(module.blp)

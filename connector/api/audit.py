@@ -54,11 +54,11 @@ class AuditPageSchema(Schema):
 
 
 @blp.get("/")
+@requires_api_role(Role.OPS)
 @blp.arguments(AuditQueryArgsSchema, location="query")
 @blp.response(200, AuditPageSchema)
 @blp.alt_response(401, schema=ErrorEnvelopeSchema)
 @blp.alt_response(403, schema=ErrorEnvelopeSchema)
-@requires_api_role(Role.OPS)
 def list_audit(args, user: User):
     """Who did what to which shipment, rate or job, when, and how it ended."""
     query = audit.AuditQuery(

@@ -187,6 +187,7 @@ def _idempotency_key() -> str:
 
 
 @blp.post("/")
+@requires_api_role(Role.SELLER)
 @blp.doc(
     requestBody={"required": True, "content": {"application/json": {"schema": OrderInSchema}}},
     parameters=[IDEMPOTENCY_PARAMETER],
@@ -198,7 +199,6 @@ def _idempotency_key() -> str:
 @blp.alt_response(409, schema=ErrorEnvelopeSchema)
 @blp.alt_response(415, schema=ErrorEnvelopeSchema)
 @blp.alt_response(422, schema=ErrorEnvelopeSchema)
-@requires_api_role(Role.SELLER)
 def create_order(user: User):
     """Place an order; its shipments are sent in the background (watch their state)."""
     key = _idempotency_key()
@@ -240,9 +240,9 @@ def create_order(user: User):
 
 
 @blp.get("/shipping-options")
+@requires_api_role(Role.SELLER, Role.OPS)
 @blp.response(200, ShippingOptionsSchema(many=True))
 @blp.alt_response(401, schema=ErrorEnvelopeSchema)
-@requires_api_role(Role.SELLER, Role.OPS)
 def shipping_options(user: User):
     """Per market the caller may order in: the fulfilment modes, the service behind each,
     and the ship-to fields it needs."""
@@ -250,11 +250,11 @@ def shipping_options(user: User):
 
 
 @blp.get("/")
+@requires_api_role(Role.SELLER, Role.OPS)
 @blp.arguments(OrderQueryArgsSchema, location="query")
 @blp.response(200, OrderPageSchema)
 @blp.alt_response(401, schema=ErrorEnvelopeSchema)
 @blp.alt_response(403, schema=ErrorEnvelopeSchema)
-@requires_api_role(Role.SELLER, Role.OPS)
 def list_orders(args, user: User):
     """The caller's orders (ops: everyone's, with the buyer's data masked), newest first."""
     items, total = service.page_of_orders(user, args.get("market"), args["limit"], args["offset"])
@@ -269,10 +269,10 @@ def list_orders(args, user: User):
 
 
 @blp.get("/<int:order_id>")
+@requires_api_role(Role.SELLER, Role.OPS)
 @blp.response(200, OrderOutSchema)
 @blp.alt_response(401, schema=ErrorEnvelopeSchema)
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
-@requires_api_role(Role.SELLER, Role.OPS)
 def get_order(order_id: int, user: User):
     """One order with its lines and shipments."""
     try:

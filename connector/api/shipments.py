@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import orjson
 from flask import Response
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint, abort
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from connector.api.common import ErrorEnvelopeSchema
 from connector.api.orders import (
@@ -81,12 +83,37 @@ class ShipmentQueryArgsSchema(Schema):
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
 
+class ShipmentFilterSchema(Schema):
+    state = fields.List(fields.String(), load_default=list)
+    market = fields.String(load_default=None)
+    adapter = fields.String(load_default=None)
+    reason = fields.String(load_default=None)
+    q = fields.String(load_default=None, metadata={"description": "Order id, SKU or tracking"})
+
+
 class RetryManySchema(Schema):
     ids = fields.List(
         fields.Integer(strict=True, validate=validate.Range(1, MAX_ID)),
-        required=True,
         validate=validate.Length(1, 500),
+        metadata={"description": "Retry these now; each answers on its own."},
     )
+    filter = fields.Nested(
+        ShipmentFilterSchema,
+        metadata={
+            "description": "Retry every match in a background job; follow it at "
+            "/api/v1/jobs/<job_id>."
+        },
+    )
+
+    @validates_schema
+    def _one_of(self, data, **kwargs):
+        if ("ids" in data) == ("filter" in data):
+            raise ValidationError(_l("Give either ids or a filter."), "_schema")
+
+
+class RetryJobSchema(Schema):
+    job_id = fields.String(allow_none=True)
+    count = fields.Integer(metadata={"description": "Shipments matched and queued for retry"})
 
 
 class RetryResultSchema(Schema):
@@ -113,10 +140,10 @@ def _detail(user: User, shipment) -> dict:
 
 
 @blp.get("/")
+@requires_api_role(Role.OPS, Role.SELLER, Role.EXPORTER)
 @blp.arguments(ShipmentQueryArgsSchema, location="query")
 @blp.response(200, ShipmentPageSchema)
 @blp.alt_response(401, schema=ErrorEnvelopeSchema)
-@requires_api_role(Role.OPS, Role.SELLER, Role.EXPORTER)
 def list_shipments(args, user: User):
     """Shipments the caller may see (ops: all; sellers: their orders'; factories: theirs)."""
     items, total = service.page_of_shipments(
@@ -131,19 +158,19 @@ def list_shipments(args, user: User):
 
 
 @blp.get("/<int:shipment_id>")
+@requires_api_role(Role.OPS, Role.SELLER, Role.EXPORTER)
 @blp.response(200, ShipmentDetailSchema)
 @blp.alt_response(401, schema=ErrorEnvelopeSchema)
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
-@requires_api_role(Role.OPS, Role.SELLER, Role.EXPORTER)
 def get_shipment(shipment_id: int, user: User):
     """One shipment: state, attempts with their errors, events, documents."""
     return _detail(user, _visible(user, shipment_id))
 
 
 @blp.get("/<int:shipment_id>/documents/<kind>")
+@requires_api_role(Role.OPS, Role.SELLER, Role.EXPORTER)
 @blp.response(200, description="The document as the service gave it (PDF, HTML or JSON).")
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
-@requires_api_role(Role.OPS, Role.SELLER, Role.EXPORTER)
 def shipment_document(shipment_id: int, kind: str, user: User):
     """A label, the box or SKU labels, or the warehouse receipt."""
     shipment = _visible(user, shipment_id)
@@ -174,10 +201,10 @@ def shipment_document(shipment_id: int, kind: str, user: User):
 
 
 @blp.post("/<int:shipment_id>/retry")
+@requires_api_role(Role.OPS)
 @blp.response(202, ShipmentDetailSchema)
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
 @blp.alt_response(409, schema=ErrorEnvelopeSchema)
-@requires_api_role(Role.OPS)
 def retry_shipment(shipment_id: int, user: User):
     """Send again a shipment that needs attention; never a second parcel (the key is
     looked up at the service first)."""
@@ -190,12 +217,15 @@ def retry_shipment(shipment_id: int, user: User):
 
 
 @blp.post("/retry")
+@requires_api_role(Role.OPS)
 @blp.arguments(RetryManySchema)
 @blp.response(200, RetryManyResultSchema)
+@blp.alt_response(202, schema=RetryJobSchema, description="A filter's retry job started")
 @blp.alt_response(422, schema=ErrorEnvelopeSchema)
-@requires_api_role(Role.OPS)
 def retry_many(args, user: User):
-    """Retry many shipments; each answers on its own."""
+    """Retry the given shipments now, or every match of a filter in a background job."""
+    if "filter" in args:
+        return _retry_matching(args["filter"], user)
     results = []
     for shipment_id in dict.fromkeys(args["ids"]):
         try:
@@ -209,11 +239,33 @@ def retry_many(args, user: User):
     return {"results": results}
 
 
+def _retry_matching(spec: dict, user: User):
+    from connector.ops.board import BadFilter, ShipmentFilter
+    from connector.ops.bulk import start_retry
+
+    try:
+        flt = ShipmentFilter.build(
+            states=spec["state"],
+            market=spec["market"],
+            adapter=spec["adapter"],
+            reason=spec["reason"],
+            q=spec["q"],
+        )
+    except BadFilter as exc:
+        abort(422, errors={"filter": [str(exc)]})
+    started = start_retry(flt, Actor.of(user, "api"))
+    return Response(
+        orjson.dumps({"job_id": started.job_id, "count": started.count}),
+        status=202,
+        mimetype="application/json",
+    )
+
+
 @blp.post("/<int:shipment_id>/cancel")
+@requires_api_role(Role.OPS, Role.SELLER)
 @blp.response(202, ShipmentDetailSchema)
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
 @blp.alt_response(409, schema=ErrorEnvelopeSchema)
-@requires_api_role(Role.OPS, Role.SELLER)
 def cancel_shipment(shipment_id: int, user: User):
     """Cancel a shipment; one a service already holds is cancelled there first."""
     _visible(user, shipment_id)
