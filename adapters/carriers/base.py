@@ -119,6 +119,9 @@ class ShipmentRequest:
     declared_value: Decimal
     sender_name: str
     note: str = ""
+    # The carrier's service level for this shipment (GHN service_type_id, CDEK
+    # tariff code); None uses the configured default.
+    service: str | None = None
 
 
 # -- what comes back -----------------------------------------------------------------

@@ -168,7 +168,7 @@ def build_order(request: ShipmentRequest, settings: CdekSettings) -> dict[str, A
     body: dict[str, Any] = {
         "type": ONLINE_STORE,
         "number": request.key,
-        "tariff_code": settings.tariff_code,
+        "tariff_code": int(request.service) if request.service else settings.tariff_code,
         "comment": request.note[:255],
         "to_location": to_location,
         "recipient": person,

@@ -151,7 +151,7 @@ def build_create_order(request: ShipmentRequest, settings: GhnSettings) -> dict[
         "width": parcel.width_cm,
         "height": parcel.height_cm,
         "insurance_value": min(whole(request.declared_value), settings.max_insurance_value),
-        "service_type_id": settings.service_type_id,
+        "service_type_id": int(request.service) if request.service else settings.service_type_id,
         "items": [
             {
                 "name": item.name[:200],

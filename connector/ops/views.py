@@ -362,7 +362,10 @@ def _changes_from_form(shipment: Shipment, current: dict | None) -> fixes.Change
         if grams != line.unit_weight_g:
             changes.unit_weights[line.id] = grams
     service = (request.form.get("service") or "").strip()
-    if service and fixes.service_supported() and service != getattr(shipment, "service", None):
+    # The shipment's own service, or the configured one it would go with: choosing that
+    # again is no change.
+    current = getattr(shipment, "service", None) or _service_setting(shipment.adapter)
+    if service and fixes.service_supported() and service != current:
         changes.service = service
     if errors:
         raise fixes.FixInvalid(errors)

@@ -86,5 +86,6 @@ def shipment_request(shipment: Shipment) -> tuple[ShipmentRequest, list[str]]:
         declared_value=sum((line.line_total for line in lines), Decimal(0)),
         sender_name=supplier_name(shipment.supplier_id),
         note=f"{order_ref}, leg {shipment.leg}",
+        service=shipment.service,
     )
     return request, pii.secrets_of(ship_to)

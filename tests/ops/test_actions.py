@@ -328,3 +328,19 @@ def test_pending_shipment_is_cancelled_at_once(app, client, services, seller, op
     run_jobs(app)
     assert state_of(app, shipment["id"]) == "cancelled"
     assert services["ghn"].parcel_counts() == {}
+
+
+def test_fix_the_carrier_service_changes_what_is_sent(app, client, services, seller, ops_client):
+    ghn = services["ghn"]
+    shipment = outage_shipment(app, client, seller, ghn)
+    page = page_of(ops_client.get(f"/ops/shipments/{shipment['id']}/fix"))
+    values = page.form_values()
+    assert "service" in values  # offered: shipments carry their own service now
+    values["service"] = "5"  # GHN traditional delivery, for heavy parcels
+    values["action"] = "save_retry"
+    assert ops_client.post(f"/ops/shipments/{shipment['id']}/fix", data=values).status_code == 302
+    run_jobs(app)
+    [parcel] = ghn.parcels
+    assert parcel["body"]["service_type_id"] == 5
+    [fix] = audit_entries(app, action="shipment.fix")
+    assert fix["details"]["service"][1] == "5"
