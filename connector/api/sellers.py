@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from connector.api.common import ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
-from connector.auth.tokens import issue_token, revoke_token, tokens_of
+from connector.auth.tokens import issue_token, revoke_token, token_view, tokens_of
 from connector.extensions import db
 from connector.models import Role, User
 from connector.offers.service import markets
@@ -83,8 +83,7 @@ def _seller(seller_id: int) -> User:
 
 def _new_key(seller: User, name: str) -> dict:
     token, secret = issue_token(seller, name)
-    shown = ("id", "name", "hint", "created_at", "last_used_at", "revoked_at")
-    return {**{field: getattr(token, field) for field in shown}, "key": secret}
+    return {**token_view(token), "key": secret}
 
 
 @blp.get("/")

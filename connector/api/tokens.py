@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from connector.api.common import ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
-from connector.auth.tokens import issue_token, revoke_token, tokens_of
+from connector.auth.tokens import issue_token, revoke_token, token_view, tokens_of
 from connector.models import User
 
 blp = Blueprint("tokens_api", __name__, url_prefix="/tokens", description="API tokens")
@@ -49,8 +49,7 @@ def list_tokens(user: User):
 def create_token(args, user: User):
     """Create a token; store the secret now, it cannot be shown again."""
     token, secret = issue_token(user, args["name"])
-    shown = ("id", "name", "hint", "created_at", "last_used_at", "revoked_at")
-    return {**{name: getattr(token, name) for name in shown}, "token": secret}
+    return {**token_view(token), "token": secret}
 
 
 @blp.delete("/<int:token_id>")

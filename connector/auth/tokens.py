@@ -32,3 +32,9 @@ def revoke_token(user: User, token_id: int) -> bool:
         token.revoked_at = utcnow()
         db.session.commit()
     return True
+
+
+def token_view(token: ApiToken) -> dict:
+    """A token as the API shows it: never its secret (that is shown once, by the caller)."""
+    fields = ("id", "name", "hint", "created_at", "last_used_at", "revoked_at")
+    return {name: getattr(token, name) for name in fields}

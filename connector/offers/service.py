@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, case, func, insert, select
 from sqlalchemy.orm import selectinload
 
 from connector.extensions import db
@@ -284,19 +284,25 @@ def offers_of(listing_id: int) -> list[Offer]:
 
 
 def outdated_listing_ids(limit: int = 1000) -> list[int]:
-    """Submitted listings with a missing or older offer: what the sweep re-enqueues."""
-    expected = len(markets())
-    rows = db.session.execute(
-        select(Listing.id, Listing.revision, Offer.listing_revision)
-        .outerjoin(Offer, Offer.listing_id == Listing.id)
-        .where(Listing.status == ListingStatus.SUBMITTED)
-    ).all()
-    counts: dict[int, int] = {}
-    outdated: set[int] = set()
-    for listing_id, revision, offer_revision in rows:
-        if offer_revision is None or offer_revision != revision:
-            outdated.add(listing_id)
-        else:
-            counts[listing_id] = counts.get(listing_id, 0) + 1
-    outdated.update(i for i, n in counts.items() if n < expected)
-    return sorted(outdated)[:limit]
+    """Submitted listings lacking an up-to-date offer in some enabled market: what the sweep
+    re-enqueues. Counted in the database, so the periodic sweep reads ids, not every offer."""
+    enabled = list(markets())
+    current = func.count(
+        case(
+            (
+                (Offer.listing_revision == Listing.revision) & Offer.market_code.in_(enabled),
+                1,
+            )
+        )
+    )
+    return list(
+        db.session.execute(
+            select(Listing.id)
+            .outerjoin(Offer, Offer.listing_id == Listing.id)
+            .where(Listing.status == ListingStatus.SUBMITTED)
+            .group_by(Listing.id)
+            .having(current < len(enabled))
+            .order_by(Listing.id)
+            .limit(limit)
+        ).scalars()
+    )

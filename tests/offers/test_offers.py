@@ -348,3 +348,19 @@ def test_measures_read_the_way_each_locale_writes_them(
     ru = by_market["KZ"]["document"]["texts"]["ru_KZ"]["measures"]
     assert vi == {"weight": "220 g", "size": "30 × 25,5 × 2 cm"}
     assert ru == {"weight": "220 г", "size": "30 × 25,5 × 2 см"}
+
+
+def test_sweep_leaves_up_to_date_listings_alone(app, client, exporter_token, rates, translator):
+    listing = create(client, exporter_token, tshirt())
+    run_jobs(app)
+    from connector.offers.service import outdated_listing_ids
+
+    with app.app_context():
+        assert outdated_listing_ids() == []
+    client.patch(
+        f"/api/v1/listings/{listing['id']}",
+        json={"moq": 50, "lead_time_days": 8},
+        headers=bearer(exporter_token),
+    )
+    with app.app_context():
+        assert outdated_listing_ids() == [listing["id"]]  # its offers are a revision behind
