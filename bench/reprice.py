@@ -32,7 +32,7 @@ from connector.fx.store import store_quotes
 from connector.models import Listing, ListingImage, PriceTier, Supplier, Variant
 from connector.offers.builder import parcel_of, unit_costs
 from connector.offers.service import fx_for, markets, reprice
-from connector.pricing.engine import landed_price, prepare
+from connector.pricing.engine import consignment_price, prepare
 
 CURRENCIES = {"VND": "3700", "KZT": "70", "UZS": "1700", "THB": "4.6", "MYR": "0.62"}
 PER_EUR = {"VND": "30000", "KZT": "600", "UZS": "14000", "THB": "37", "MYR": "4.9"}
@@ -138,12 +138,14 @@ def bare_arithmetic(listings, now) -> tuple[float, int]:
         parcel = parcel_of(listing)
         costs = unit_costs(listing)
         for code, market in markets().items():
-            landing = prepare(market, market.default_mode, parcel, fx[code].conversion, now.date())
-            cache = {}
-            for _info, series in costs:
-                for _qty, cost in series:
-                    if cost not in cache:
-                        cache[cost] = landed_price(landing, cost)
+            # Every mode of the market, each tier as a consignment of its quantity.
+            for mode in market.modes:
+                landing = prepare(market, mode, parcel, fx[code].conversion, now.date())
+                cache = {}
+                for _info, series in costs:
+                    for qty, cost in series:
+                        if (cost, qty) not in cache:
+                            cache[(cost, qty)] = consignment_price(landing, cost, qty)
             count += 1
     return time.perf_counter() - started, count
 

@@ -53,3 +53,8 @@ def sweep_outdated_offers() -> int:
         if enqueue_listing_refresh(listing_id):
             count += 1
     return count
+
+
+def hold_stale_offers() -> dict:
+    """Periodic: offers priced from rates that have since grown too old are held."""
+    return service.hold_stale_offers().__dict__

@@ -18,7 +18,7 @@ from connector.extensions import db
 from connector.services import get_queue, get_redis
 from jobs.fx import refresh_rates
 from jobs.images import sweep_missing_thumbnails
-from jobs.offers import sweep_outdated_offers
+from jobs.offers import hold_stale_offers, sweep_outdated_offers
 from jobs.shipments import poll_tracking, sweep_shipments
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ class AppWorker(Worker):
 def register_sweeps(scheduler: CronScheduler, interval: int) -> None:
     scheduler.register(sweep_missing_thumbnails, queue_name="default", interval=interval)
     scheduler.register(sweep_outdated_offers, queue_name="default", interval=interval)
+    scheduler.register(hold_stale_offers, queue_name="default", interval=interval)
     scheduler.register(
         refresh_rates,
         queue_name="default",

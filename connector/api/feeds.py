@@ -17,6 +17,7 @@ from connector.feeds.render import FORMATS, seller_item
 from connector.markets.model import Market
 from connector.models import Listing, Offer, Role, User
 from connector.offers.service import markets
+from connector.offers.visibility import for_seller
 
 blp = Blueprint("feeds_api", __name__, url_prefix="", description="Seller feeds")
 
@@ -269,10 +270,11 @@ def offer_detail(offer_id: int, user: User):
         locale,
         request.host_url.rstrip("/"),
     )
+    document = for_seller(offer.document) if user.role == Role.SELLER else offer.document
     return {
         **item,
-        "breakdown_components": offer.document["components"],
-        "document": offer.document,
+        "breakdown_components": document["components"],
+        "document": document,
     }
 
 

@@ -52,7 +52,19 @@ class OrderLineOutSchema(Schema):
     quantity = fields.Integer()
     tier_min_qty = fields.Integer(metadata={"description": "The price tier applied."})
     unit_price = fields.String(metadata={"description": "Decimal, in the order's currency."})
-    line_total = fields.String()
+    line_total = fields.String(
+        metadata={"description": "What the line costs: never above quantity x unit_price."}
+    )
+    parcels = fields.Integer(
+        allow_none=True, metadata={"description": "Parcels the line packs into."}
+    )
+    factory_unit_cost_cny = fields.String(
+        allow_none=True, metadata={"description": "Ops and the factory only."}
+    )
+    factory_amount_cny = fields.String(
+        allow_none=True,
+        metadata={"description": "What the factory is paid for the line (ops and the factory)."},
+    )
     shipment_id = fields.Integer(allow_none=True)
 
 
@@ -109,6 +121,14 @@ class OrderOutSchema(Schema):
         metadata={"description": "processing, shipped, completed, needs_attention, cancelled"}
     )
     total = fields.String(metadata={"description": "Decimal, in the order's currency."})
+    quote_id = fields.String(allow_none=True)
+    pricing = fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "How the total was reached: per line its tier, parcels (weight, "
+            "shipping, duty and VAT each), components, and the FX rates with source and time."
+        },
+    )
     ship_to = fields.Nested(
         ShipToOutSchema,
         metadata={"description": "In clear for the seller who placed it, masked for others."},
@@ -260,7 +280,10 @@ def list_orders(args, user: User):
     items, total = service.page_of_orders(user, args.get("market"), args["limit"], args["offset"])
     return {
         "items": [
-            output.order_output(order, reveal=service.reveals_pii(user, order)) for order in items
+            output.order_output(
+                order, reveal=service.reveals_pii(user, order), factory=user.role == Role.OPS
+            )
+            for order in items
         ],
         "total": total,
         "limit": args["limit"],
@@ -279,4 +302,6 @@ def get_order(order_id: int, user: User):
         order = service.get_order(user, order_id)
     except service.NotVisible:
         abort(404, message="No such order.")
-    return output.order_output(order, reveal=service.reveals_pii(user, order))
+    return output.order_output(
+        order, reveal=service.reveals_pii(user, order), factory=user.role == Role.OPS
+    )

@@ -136,7 +136,8 @@ def _visible(user: User, shipment_id: int):
 
 def _detail(user: User, shipment) -> dict:
     reveal = service.reveals_pii(user, shipment.order)
-    return output.shipment_detail(shipment, reveal)
+    factory = user.role in (Role.OPS, Role.EXPORTER)
+    return output.shipment_detail(shipment, reveal, factory)
 
 
 @blp.get("/")

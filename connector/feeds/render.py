@@ -56,6 +56,7 @@ def seller_item(
     texts = document["texts"].get(locale) or {}
     variants = []
     for variant in document["variants"]:
+        other_modes = variant.get("modes") or {}
         variants.append(
             {
                 "sku": variant["sku"],
@@ -64,14 +65,13 @@ def seller_item(
                     for name, value in (variant.get("options") or {}).items()
                 },
                 "stock": variant.get("stock"),
-                "prices": [
-                    {
-                        "min_qty": price["min_qty"],
-                        "price": price["price"],
-                        "display": price["display"].get(locale),
-                    }
-                    for price in variant["prices"]
-                ],
+                "prices": _prices(variant["prices"], locale),
+                # The same tiers through the market's other fulfilment modes, each
+                # priced from its own rate card.
+                "prices_by_mode": {
+                    document.get("mode") or "": _prices(variant["prices"], locale),
+                    **{mode: _prices(prices, locale) for mode, prices in other_modes.items()},
+                },
             }
         )
     return {
@@ -112,6 +112,21 @@ def seller_item(
         "readiness": (document.get("readiness") or {}).get(locale),
         "priced_on": document.get("priced_on"),
     }
+
+
+def _prices(prices: list[dict], locale: str) -> list[dict]:
+    out = []
+    for price in prices:
+        entry = {
+            "min_qty": price["min_qty"],
+            "price": price["price"],
+            "display": price["display"].get(locale),
+        }
+        consignment = price.get("consignment")
+        if consignment:
+            entry["parcels"] = consignment["parcels"]
+        out.append(entry)
+    return out
 
 
 def render_json(item: dict) -> bytes:

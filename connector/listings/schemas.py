@@ -29,6 +29,14 @@ MAX_PRICE = Decimal("1000000")
 FEN = Decimal("0.01")
 CM = Decimal("0.1")
 MAX_WEIGHT_G = 70_000  # a single cross-border parcel; heavier goods travel as freight
+MAX_CARTON_G = 100_000
+CARTON_FIELDS = (
+    "units_per_carton",
+    "carton_length_cm",
+    "carton_width_cm",
+    "carton_height_cm",
+    "carton_weight_g",
+)
 MAX_SIDE_CM = Decimal("300")
 MAX_QTY = 10_000_000
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
@@ -267,6 +275,23 @@ class ListingInSchema(Schema):
     length_cm = _side_cm()
     width_cm = _side_cm()
     height_cm = _side_cm()
+    units_per_carton = f.Integer(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(1, 100_000, error=_l("Enter 1 to 100,000 pieces per carton.")),
+        metadata={"description": "Pieces in one export carton (optional: packs consignments)."},
+    )
+    carton_length_cm = _side_cm()
+    carton_width_cm = _side_cm()
+    carton_height_cm = _side_cm()
+    carton_weight_g = f.Integer(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(
+            1, MAX_CARTON_G, error=_l("Enter a weight between 1 g and 100,000 g.")
+        ),
+        metadata={"description": "Gross weight of one full export carton, in grams."},
+    )
     lead_time_days = f.Integer(
         allow_none=True,
         load_default=None,
@@ -312,7 +337,7 @@ class ListingInSchema(Schema):
     def _canonical_places(self, data, **kwargs):
         # CNY prices carry fen and sizes millimetres, whatever the sender typed
         # ("18.5" and 18.50 are the same price); validated above, so exact.
-        for name in ("length_cm", "width_cm", "height_cm"):
+        for name in ("length_cm", "width_cm", "height_cm", *CARTON_FIELDS[1:4]):
             if data.get(name) is not None:
                 data[name] = data[name].quantize(CM)
         for tier in data.get("price_tiers") or []:
@@ -377,6 +402,29 @@ class ListingInSchema(Schema):
             ]
         if errors:
             raise ValidationError({"price_tiers": errors})
+
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _carton_complete(self, data, original, **kwargs):
+        given = original if isinstance(original, dict) else {}
+        present = [name for name in CARTON_FIELDS if given.get(name) not in (None, "")]
+        if not present:
+            return
+        errors = {
+            name: [_l("Give every carton field, or none.")]
+            for name in CARTON_FIELDS
+            if name not in present
+        }
+        units, gross, unit_g = (
+            data.get("units_per_carton"),
+            data.get("carton_weight_g"),
+            data.get("weight_g"),
+        )
+        if units and gross and unit_g and gross < units * unit_g:
+            errors["carton_weight_g"] = [
+                _l("A full carton cannot weigh less than its pieces (%(g)s g).", g=units * unit_g)
+            ]
+        if errors:
+            raise ValidationError(errors)
 
     @validates_schema(skip_on_field_errors=False, pass_original=True)
     def _variants_consistent(self, data, original, **kwargs):
@@ -478,6 +526,11 @@ class ListingOutSchema(Schema):
     length_cm = fields.Decimal(as_string=True, allow_none=True)
     width_cm = fields.Decimal(as_string=True, allow_none=True)
     height_cm = fields.Decimal(as_string=True, allow_none=True)
+    units_per_carton = fields.Integer(allow_none=True)
+    carton_length_cm = fields.Decimal(as_string=True, allow_none=True)
+    carton_width_cm = fields.Decimal(as_string=True, allow_none=True)
+    carton_height_cm = fields.Decimal(as_string=True, allow_none=True)
+    carton_weight_g = fields.Integer(allow_none=True)
     lead_time_days = fields.Integer(allow_none=True)
     moq = fields.Integer(allow_none=True)
     currency = fields.String()

@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from connector.extensions import db
-from connector.listings.schemas import ListingInSchema
+from connector.listings.schemas import CARTON_FIELDS, ListingInSchema
 from connector.models import (
     Customization,
     Listing,
@@ -115,6 +115,7 @@ def _apply(listing: Listing, data: dict) -> None:
         "length_cm",
         "width_cm",
         "height_cm",
+        *CARTON_FIELDS,
         "lead_time_days",
         "moq",
         "status",
@@ -207,6 +208,11 @@ def listing_input(listing: Listing) -> dict:
         "length_cm": _text(listing.length_cm),
         "width_cm": _text(listing.width_cm),
         "height_cm": _text(listing.height_cm),
+        "units_per_carton": listing.units_per_carton,
+        "carton_length_cm": _text(listing.carton_length_cm),
+        "carton_width_cm": _text(listing.carton_width_cm),
+        "carton_height_cm": _text(listing.carton_height_cm),
+        "carton_weight_g": listing.carton_weight_g,
         "lead_time_days": listing.lead_time_days,
         "moq": listing.moq,
         "price_tiers": [

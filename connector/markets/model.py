@@ -58,6 +58,10 @@ class RateCard:
     per_kg: Decimal | None = None
     carrier: str | None = None
     warehouse: str | None = None
+    # What one parcel of this service may be: heavier or bigger is refused there.
+    max_weight_g: int | None = None
+    max_side_cm: Decimal | None = None
+    max_girth_cm: Decimal | None = None  # longest side + 2 x (the other two)
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,9 @@ class RateCardSchema(_Base):
     per_kg = _dec(load_default=None, validate=POSITIVE)
     carrier = fields.String(load_default=None)
     warehouse = fields.String(load_default=None)
+    max_weight_g = fields.Integer(load_default=None, validate=validate.Range(100, 1_000_000))
+    max_side_cm = _dec(load_default=None, validate=validate.Range(Decimal(5), Decimal(1000)))
+    max_girth_cm = _dec(load_default=None, validate=validate.Range(Decimal(10), Decimal(3000)))
 
     @validates_schema
     def _one_tariff(self, data, **kwargs):

@@ -5,6 +5,7 @@ from connector.models.audit import AuditEntry
 from connector.models.fulfilment import (
     IdempotencyRecord,
     OrderLine,
+    Quote,
     SalesOrder,
     Shipment,
     ShipmentAttempt,
@@ -40,6 +41,7 @@ __all__ = [
     "OfferStatus",
     "OrderLine",
     "PriceTier",
+    "Quote",
     "Role",
     "SalesOrder",
     "Shipment",

@@ -36,6 +36,9 @@ class SalesOrder(db.Model):
     currency: Mapped[str] = mapped_column(String(3))
     total: Mapped[Decimal] = mapped_column(Money(18, 4))
     ship_to_country: Mapped[str] = mapped_column(String(2))
+    # How the total was worked out: parcels, components, the rates with source and time.
+    pricing: Mapped[dict | None] = mapped_column(JSON)
+    quote_id: Mapped[str | None] = mapped_column(String(40), index=True)
     # Fernet token of the ship-to JSON (name, phone, email, address lines).
     ship_to_encrypted: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -72,13 +75,37 @@ class OrderLine(db.Model):
     hs_code: Mapped[str | None] = mapped_column(String(10))
     quantity: Mapped[int] = mapped_column(Integer)
     tier_min_qty: Mapped[int] = mapped_column(Integer)
+    # The offer's price for the tier the quantity reaches; line_total never exceeds
+    # quantity x unit_price (it is the consignment's own price when that is lower).
     unit_price: Mapped[Decimal] = mapped_column(Money(18, 4))
     line_total: Mapped[Decimal] = mapped_column(Money(18, 4))
+    parcels: Mapped[int | None] = mapped_column(Integer)
+    # What the factory is paid for the line, in CNY: its tier unit cost x quantity.
+    factory_unit_cost_cny: Mapped[Decimal | None] = mapped_column(Money(12, 2))
+    factory_amount_cny: Mapped[Decimal | None] = mapped_column(Money(18, 2))
     unit_weight_g: Mapped[int | None] = mapped_column(Integer)
     # [length, width, height] of one unit as decimal strings, from the offer.
     unit_size_cm: Mapped[list | None] = mapped_column(JSON)
 
     order: Mapped[SalesOrder] = relationship(back_populates="lines")
+
+
+class Quote(db.Model):
+    """An exact price for some lines, mode and market, held until ``valid_until``."""
+
+    __tablename__ = "quote"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seller_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    market_code: Mapped[str] = mapped_column(String(2))
+    mode: Mapped[str] = mapped_column(String(16))
+    currency: Mapped[str] = mapped_column(String(3))
+    # [{offer_id, offer_version, sku, quantity}] as quoted: an order must ask for the same.
+    lines: Mapped[list] = mapped_column(JSON)
+    total: Mapped[Decimal] = mapped_column(Money(18, 4))
+    pricing: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    valid_until: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Shipment(db.Model):

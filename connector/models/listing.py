@@ -33,6 +33,12 @@ class Listing(db.Model):
     length_cm: Mapped[Decimal | None] = mapped_column(Money(8, 1))
     width_cm: Mapped[Decimal | None] = mapped_column(Money(8, 1))
     height_cm: Mapped[Decimal | None] = mapped_column(Money(8, 1))
+    # The factory's export carton (optional): consignments are packed in these.
+    units_per_carton: Mapped[int | None] = mapped_column(Integer)
+    carton_length_cm: Mapped[Decimal | None] = mapped_column(Money(8, 1))
+    carton_width_cm: Mapped[Decimal | None] = mapped_column(Money(8, 1))
+    carton_height_cm: Mapped[Decimal | None] = mapped_column(Money(8, 1))
+    carton_weight_g: Mapped[int | None] = mapped_column(Integer)
     lead_time_days: Mapped[int | None] = mapped_column(Integer)
     moq: Mapped[int | None] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")

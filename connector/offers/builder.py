@@ -24,9 +24,10 @@ from connector.pricing.engine import (
     Landing,
     Parcel,
     PricingError,
-    landed_price,
+    consignment_price,
     prepare,
 )
+from connector.pricing.packing import Carton
 
 
 @dataclass(frozen=True)
@@ -70,12 +71,35 @@ def unit_costs(listing: Listing) -> list[tuple[dict, list[tuple[int, Decimal]]]]
     return result
 
 
+def carton_of(listing: Listing) -> Carton | None:
+    """The factory's export carton, when the listing describes it completely."""
+    sides = (listing.carton_length_cm, listing.carton_width_cm, listing.carton_height_cm)
+    if not listing.units_per_carton or not listing.carton_weight_g or None in sides:
+        return None
+    return Carton(listing.units_per_carton, *sides, listing.carton_weight_g)
+
+
 def parcel_of(listing: Listing) -> Parcel | None:
     if None in (listing.weight_g, listing.length_cm, listing.width_cm, listing.height_cm):
         return None
     return Parcel(
-        listing.weight_g, listing.length_cm, listing.width_cm, listing.height_cm, listing.hs_code
+        listing.weight_g,
+        listing.length_cm,
+        listing.width_cm,
+        listing.height_cm,
+        listing.hs_code,
+        carton_of(listing),
     )
+
+
+def _carton_document(carton: Carton | None) -> dict | None:
+    if carton is None:
+        return None
+    return {
+        "units": carton.units,
+        "size_cm": [str(carton.length_cm), str(carton.width_cm), str(carton.height_cm)],
+        "weight_g": carton.weight_g,
+    }
 
 
 def _reason(code: str, **params) -> dict:
@@ -122,18 +146,8 @@ def build_offer(
     variants_out: list[dict] = []
     landing: Landing | None = None
     if parcel is not None and not fx.missing:
-        try:
-            landing = prepare(market, mode, parcel, fx.conversion, on)
-        except PricingError as exc:
-            reasons.append(_reason(exc.code, detail=exc.detail))
-    if landing is not None:
-        try:
-            variants_out = _price_variants(
-                costs if costs is not None else unit_costs(listing), landing, market
-            )
-        except PricingError as exc:
-            reasons.append(_reason(exc.code, detail=exc.detail))
-            variants_out = []
+        costs = costs if costs is not None else unit_costs(listing)
+        landing, variants_out = _price_modes(costs, parcel, market, fx, on, reasons)
     texts, readiness = _texts_and_readiness(listing, market)
     translations = listing.translations or {}
     for locale, state in readiness.items():
@@ -162,6 +176,7 @@ def build_offer(
         "size_cm": [str(listing.length_cm), str(listing.width_cm), str(listing.height_cm)]
         if parcel is not None
         else None,
+        "carton": _carton_document(parcel.carton) if parcel is not None else None,
         "images": list(image_urls(listing)),
         "components": list(COMPONENTS),
         "variants": variants_out,
@@ -175,17 +190,46 @@ def build_offer(
     return BuiltOffer(status, reasons, document, document_json, digest)
 
 
+def _price_modes(
+    costs: list, parcel: Parcel, market: Market, fx: MarketFx, on: date, reasons: list[dict]
+) -> tuple[Landing | None, list[dict]]:
+    """Variants priced in the default mode, each with its prices in the market's other modes.
+
+    A mode that cannot carry the goods (a unit over its parcel limits) is left out;
+    the offer is held only when the default mode cannot price it.
+    """
+    default_landing: Landing | None = None
+    variants: list[dict] = []
+    for mode in market.modes:
+        try:
+            landing = prepare(market, mode, parcel, fx.conversion, on)
+            priced = _price_variants(costs, landing, market)
+        except PricingError as exc:
+            if mode == market.default_mode:
+                reasons.append(_reason(exc.code, detail=exc.detail))
+                return None, []
+            continue
+        if mode == market.default_mode:
+            default_landing, variants = landing, priced
+            continue
+        for variant, other in zip(variants, priced, strict=True):
+            variant.setdefault("modes", {})[mode] = other["prices"]
+    return default_landing, variants
+
+
 def _price_variants(costs_by_variant: list, landing: Landing, market: Market) -> list[dict]:
-    cache: dict[Decimal, dict] = {}
+    cache: dict[tuple[Decimal, int], dict] = {}
     digits = digits_of(market.rounding_step)
     out = []
     for info, costs in costs_by_variant:
         prices = []
         for min_qty, cost in costs:
-            priced = cache.get(cost)
+            priced = cache.get((cost, min_qty))
             if priced is None:
-                price = landed_price(landing, cost)
-                priced = cache[cost] = {
+                # The tier's price is that of a consignment of its minimum quantity.
+                price = consignment_price(landing, cost, min_qty)
+                priced = cache[(cost, min_qty)] = {
+                    "min_qty": min_qty,
                     "price": str(price.price),
                     "display": {
                         locale: format_price(price.price, market.currency, locale, digits)
@@ -193,8 +237,17 @@ def _price_variants(costs_by_variant: list, landing: Landing, market: Market) ->
                     },
                     "breakdown": price.as_list(),
                     "notes": list(price.notes),
+                    # The factory's unit cost: what orders are priced from and the factory
+                    # is paid. Never shown to sellers (see connector.offers.visibility).
+                    "cost_cny": str(cost),
+                    "consignment": {
+                        "quantity": min_qty,
+                        "parcels": price.parcel_count,
+                        "total": str(price.total),
+                        "breakdown": list(map(str, price.total_components.values())),
+                    },
                 }
-            prices.append({"min_qty": min_qty, **priced})
+            prices.append(priced)
         out.append({**info, "prices": prices})
     return out
 
@@ -253,13 +306,18 @@ def image_urls(listing: Listing, base: str | None = None):
 def _customizations(listing: Listing, landing: Landing | None) -> list[dict]:
     """Each option with its extra price per unit: the landed price with it minus without."""
     out = []
-    base_cost = listing.price_tiers[0].unit_price if listing.price_tiers else None
+    first = listing.price_tiers[0] if listing.price_tiers else None
     for option in listing.customizations:
         extra = None
-        if landing is not None and base_cost is not None:
+        if landing is not None and first is not None:
+            # Per unit, on a consignment of the option's own minimum (or the first tier's).
+            quantity = max(first.min_qty, option.extra_moq or 0, 1)
             try:
-                with_it = landed_price(landing, base_cost + option.extra_unit_cost).price
-                extra = str(with_it - landed_price(landing, base_cost).price)
+                base = consignment_price(landing, first.unit_price, quantity).price
+                with_it = consignment_price(
+                    landing, first.unit_price + option.extra_unit_cost, quantity
+                ).price
+                extra = str(with_it - base)
             except PricingError:
                 extra = None
         out.append(

@@ -66,6 +66,11 @@ class ListingData:
     length_cm: Decimal | None
     width_cm: Decimal | None
     height_cm: Decimal | None
+    units_per_carton: int | None
+    carton_length_cm: Decimal | None
+    carton_width_cm: Decimal | None
+    carton_height_cm: Decimal | None
+    carton_weight_g: int | None
     localized: dict | None = None
     translations: dict | None = None
     supplier_name: str | None = None
@@ -88,6 +93,11 @@ LISTING_COLUMNS = (
     Listing.length_cm,
     Listing.width_cm,
     Listing.height_cm,
+    Listing.units_per_carton,
+    Listing.carton_length_cm,
+    Listing.carton_width_cm,
+    Listing.carton_height_cm,
+    Listing.carton_weight_g,
     Listing.localized,
     Listing.translations,
     Supplier.name,

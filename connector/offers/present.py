@@ -37,6 +37,10 @@ REASONS = {
     "no_vat_rule": (_l("No VAT rule of this market covers the pricing date."), None),
     "no_customs_rule": (_l("No customs rule of this market covers the pricing date."), None),
     "mode_unavailable": (_l("This market has no rate card for the fulfilment mode."), None),
+    "unit_exceeds_parcel_limits": (
+        _l("One piece is heavier or bigger than this market's parcels may be."),
+        "weight_g",
+    ),
     "cost_not_positive": (_l("A variant's price works out at zero or less."), "variants"),
     "not_localized": (_l("Texts for this language are still being prepared."), None),
     "title_untranslated": (_l("The title has no translation yet."), "localized.%(locale)s.title"),

@@ -306,3 +306,30 @@ def outdated_listing_ids(limit: int = 1000) -> list[int]:
             .limit(limit)
         ).scalars()
     )
+
+
+def markets_with_stale_ready_offers(now: datetime) -> list[str]:
+    """Markets whose rates have passed their age limit while some offer there is still ready.
+
+    Checked against the clock, not only when new rates arrive: when every provider
+    is down nothing else would notice that the rates grew old.
+    """
+    codes = [code for code, market in markets().items() if not fx_for(market, now).usable]
+    if not codes:
+        return []
+    ready = db.session.execute(
+        select(Offer.market_code)
+        .where(Offer.market_code.in_(codes), Offer.status == OfferStatus.READY.value)
+        .distinct()
+    ).scalars()
+    return sorted(ready)
+
+
+def hold_stale_offers(now: datetime | None = None) -> RepriceResult:
+    """Reprice (and so hold, with ``fx_stale``) every market whose rates grew too old."""
+    now = now or utcnow()
+    codes = markets_with_stale_ready_offers(now)
+    if not codes:
+        return RepriceResult()
+    log.warning("rates past their age limit in %s: holding their offers", ",".join(codes))
+    return reprice(codes, now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import url_for
 
 from connector.models import SalesOrder, Shipment, ShipmentDocument
+from connector.offers.visibility import order_pricing_for_seller
 from connector.orders import pii
 from connector.orders.states import ShipmentState
 
@@ -98,13 +99,16 @@ def shipment_summary(shipment: Shipment) -> dict:
     }
 
 
-def shipment_detail(shipment: Shipment, reveal: bool) -> dict:
-    """A shipment with its lines, attempts and events (for the seller, ops or the factory)."""
+def shipment_detail(shipment: Shipment, reveal: bool, factory: bool = False) -> dict:
+    """A shipment with its lines, attempts and events (for the seller, ops or the factory).
+
+    ``factory``: the reader may see what the factory is paid (the factory itself, ops).
+    """
     return {
         **shipment_summary(shipment),
         "market": shipment.order.market_code,
         "ship_to": ship_to(shipment.order, reveal),
-        "lines": [_line(line) for line in shipment.lines],
+        "lines": [_line(line, factory) for line in shipment.lines],
         "attempts": shipment.attempt_count,
         "attempt_log": [
             {
@@ -134,8 +138,8 @@ def shipment_detail(shipment: Shipment, reveal: bool) -> dict:
     }
 
 
-def _line(line) -> dict:
-    return {
+def _line(line, factory: bool = False) -> dict:
+    out = {
         "position": line.position,
         "offer_id": line.offer_id,
         "offer_version": line.offer_version,
@@ -146,11 +150,20 @@ def _line(line) -> dict:
         "tier_min_qty": line.tier_min_qty,
         "unit_price": str(line.unit_price),
         "line_total": str(line.line_total),
+        "parcels": line.parcels,
         "shipment_id": line.shipment_id,
     }
+    if factory:
+        out["factory_unit_cost_cny"] = _text(line.factory_unit_cost_cny)
+        out["factory_amount_cny"] = _text(line.factory_amount_cny)
+    return out
 
 
-def order_output(order: SalesOrder, reveal: bool) -> dict:
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def order_output(order: SalesOrder, reveal: bool, factory: bool = False) -> dict:
     return {
         "id": order.id,
         "reference": order.reference,
@@ -159,8 +172,10 @@ def order_output(order: SalesOrder, reveal: bool) -> dict:
         "currency": order.currency,
         "status": order_status(order),
         "total": str(order.total),
+        "quote_id": order.quote_id,
+        "pricing": order.pricing if factory else order_pricing_for_seller(order.pricing),
         "ship_to": ship_to(order, reveal),
-        "lines": [_line(line) for line in order.lines],
+        "lines": [_line(line, factory) for line in order.lines],
         "shipments": [shipment_summary(shipment) for shipment in order.shipments],
         "url": url_for("orders_api.get_order", order_id=order.id),
         "created_at": order.created_at,

@@ -74,6 +74,31 @@ class OrderLineInSchema(Schema):
         return _strip(data)
 
 
+class QuoteInSchema(Schema):
+    """Lines, mode and destination market to price exactly."""
+
+    class Meta:
+        unknown = RAISE
+
+    market = fields.String(required=True, validate=validate.Length(equal=2))
+    mode = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(MODES),
+        metadata={"description": "semi_managed or fully_managed; the market's default if absent."},
+    )
+    lines = fields.List(
+        fields.Nested(OrderLineInSchema), required=True, validate=validate.Length(1, 100)
+    )
+
+    @pre_load
+    def _normalise(self, data, **kwargs):
+        data = _strip(data)
+        if isinstance(data, dict) and isinstance(data.get("market"), str):
+            data["market"] = data["market"].upper()
+        return data
+
+
 class OrderInSchema(Schema):
     class Meta:
         unknown = RAISE
@@ -95,6 +120,12 @@ class OrderInSchema(Schema):
         fields.Nested(OrderLineInSchema), required=True, validate=validate.Length(1, 100)
     )
     ship_to = fields.Nested(ShipToSchema, required=True)
+    quote_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(1, 40),
+        metadata={"description": "A quote from POST /api/v1/quotes: charged exactly."},
+    )
 
     @pre_load
     def _normalise(self, data, **kwargs):

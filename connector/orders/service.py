@@ -10,6 +10,8 @@ that commit (``connector.orders.dispatch.enqueue_new``).
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from flask import current_app
@@ -18,35 +20,15 @@ from sqlalchemy.orm import selectinload
 
 from connector.extensions import db
 from connector.markets.model import Market
-from connector.models import Offer, OrderLine, Role, SalesOrder, Shipment, User
+from connector.models import Offer, OrderLine, Quote, Role, SalesOrder, Shipment, User
 from connector.models.offer import OfferStatus
 from connector.models.types import utcnow
 from connector.offers.service import markets
-from connector.orders import pii
+from connector.orders import pii, pricing, quotes
 from connector.orders.adapters import adapter_class, adapter_name_for, is_enabled, is_sandbox
 from connector.orders.address import check_ship_to
+from connector.orders.errors import NotVisible, OrderRejected
 from connector.orders.states import ShipmentState
-
-
-class OrderRejected(Exception):
-    """The order cannot be placed; ``status`` and ``fields`` say why, for the API envelope."""
-
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        fields: dict[str, list[str]] | None = None,
-        code: str | None = None,
-    ):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.fields = fields or {}
-        self.code = code
-
-
-class NotVisible(Exception):
-    """The caller may not see this order or shipment (answered as 404)."""
 
 
 def shipment_key(order_id: int, adapter: str, leg: int) -> str:
@@ -89,14 +71,9 @@ def _offers(ids: list[int]) -> dict[int, Offer]:
     return {offer.id: offer for offer in found}
 
 
-def _tier(prices: list[dict], quantity: int) -> dict:
-    """The price tier for the quantity: the largest ``min_qty`` not above it."""
-    fitting = [tier for tier in prices if tier["min_qty"] <= quantity]
-    return max(fitting, key=lambda tier: tier["min_qty"])
-
-
-def _priced_lines(market: Market, lines: list[dict]) -> tuple[list[dict], dict]:
-    """Each line with its offer, variant and tier; problems keyed ``lines.<i>.<field>``."""
+def _priced_lines(market: Market, mode: str, lines: list[dict]) -> tuple[list[dict], dict]:
+    """Each line with its offer, variant and prices in ``mode``; problems keyed
+    ``lines.<i>.<field>``."""
     offers = _offers([line["offer_id"] for line in lines])
     errors: dict[str, list[str]] = {}
     seen: dict[tuple[int, str], int] = {}
@@ -114,8 +91,12 @@ def _priced_lines(market: Market, lines: list[dict]) -> tuple[list[dict], dict]:
         variant = next(
             (v for v in offer.document.get("variants") or [] if v.get("sku") == line["sku"]), None
         )
+        prices = variant and pricing.prices_for_mode(offer.document, variant, mode)
         if variant is None or not variant.get("prices"):
             errors[f"{where}.sku"] = [f"Offer {offer.id} has no priced variant {line['sku']}."]
+            continue
+        if not prices:
+            errors[f"{where}.offer_id"] = [f"Offer {offer.id} has no price for {mode}."]
             continue
         first = (offer.id, line["sku"])
         if first in seen:
@@ -123,7 +104,7 @@ def _priced_lines(market: Market, lines: list[dict]) -> tuple[list[dict], dict]:
             continue
         seen[first] = index
         quantity = line["quantity"]
-        moq = max(variant["prices"][0]["min_qty"], offer.document.get("moq") or 0)
+        moq = max(prices[0]["min_qty"], offer.document.get("moq") or 0)
         if quantity < moq:
             errors[f"{where}.quantity"] = [f"The minimum order quantity is {moq}."]
             continue
@@ -144,39 +125,118 @@ def _title(offer: Offer, market: Market) -> str:
     return (offer.document.get("source_title") or f"offer {offer.id}")[:300]
 
 
-def place_order(user: User, data: dict) -> SalesOrder:
-    """Validate and write the order, its lines and shipments (flushed, not committed)."""
+@dataclass
+class PricedOrder:
+    """Lines checked and priced in one market and mode, ready to quote or to place."""
+
+    market: Market
+    mode: str
+    adapter: str
+    lines: list[dict]
+    valid_until: datetime | None
+    fx: dict
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line["price"].total for line in self.lines), Decimal(0))
+
+
+def price_order(user: User, data: dict, now: datetime, check=None) -> PricedOrder:
+    """Check the lines against their offers and price each one; OrderRejected if any fails.
+
+    ``check(market, adapter)`` may add problems of its own (the ship-to block), so a
+    seller sees every problem of the order in one answer.
+    """
     market, mode, adapter = _market_and_mode(user, data)
-    lines, errors = _priced_lines(market, data["lines"])
-    required = adapter_class(adapter).required_address_fields
-    ship_to, address_errors = check_ship_to(data["ship_to"], market, adapter, required)
-    errors.update(address_errors)
+    lines, errors = _priced_lines(market, mode, data["lines"])
+    if check is not None:
+        errors.update(check(market, adapter))
+    allow_snapshot = current_app.config["FX_ALLOW_SNAPSHOT"]
+    for line in lines:
+        try:
+            pricing.check_rate_age(line["offer"], market, now, allow_snapshot)
+        except pricing.RateTooOld as exc:
+            raise OrderRejected(
+                409,
+                f"The {exc.currency} rate behind offer {exc.offer_id} is {exc.age_hours} hours "
+                f"old (the limit is {exc.limit}); nothing is sold at it until a new rate "
+                "arrives.",
+                code="fx_stale",
+            ) from exc
+    one_parcel = getattr(adapter_class(adapter), "kind", None) == "carrier"
+    for index, line in enumerate(lines):
+        try:
+            line["price"] = pricing.price_line(
+                market, mode, line["offer"], line["variant"], line["quantity"], now.date()
+            )
+        except pricing.LinePriceError as exc:
+            errors[f"lines.{index}.quantity"] = [exc.message]
+            continue
+        parcels = line["price"].parcels
+        if one_parcel and parcels is not None and parcels > 1:
+            errors[f"lines.{index}.quantity"] = [_too_big_for_one_parcel(market, mode, line)]
     if errors:
         raise OrderRejected(422, "The order cannot be placed as sent.", errors)
+    offers = [line["offer"] for line in lines]
+    valid_until = pricing.rates_valid_until(offers, market, allow_snapshot)
+    fx = {}
+    for offer in offers:
+        fx.update(offer.document.get("fx") or {})
+    return PricedOrder(market, mode, adapter, lines, valid_until, fx)
 
+
+def _too_big_for_one_parcel(market: Market, mode: str, line: dict) -> str:
+    details = line["price"].pricing["parcels"]
+    weight = sum(p["weight_g"] * p["count"] for p in details) / 1000
+    card = market.shipping[mode]
+    return (
+        f"{line['quantity']} pieces weigh {weight:g} kg packed and need "
+        f"{line['price'].parcels} parcels; the carrier takes one parcel per shipment, at most "
+        f"{card.max_weight_g / 1000:g} kg and {card.max_side_cm} cm a side. Order fewer pieces "
+        "per order, or choose fully_managed."
+    )
+
+
+def place_order(user: User, data: dict) -> SalesOrder:
+    """Validate and write the order, its lines and shipments (flushed, not committed)."""
     now = utcnow()
+    quote = None
+    if data.get("quote_id"):
+        quote = quotes.usable_quote(user, data, now)
+    checked: dict = {}
+
+    def check_address(market: Market, adapter: str) -> dict:
+        required = adapter_class(adapter).required_address_fields
+        checked["ship_to"], errors = check_ship_to(data["ship_to"], market, adapter, required)
+        return errors
+
+    priced = price_order(user, data, now, check_address)
+    if quote is not None:
+        quotes.apply_quote(quote, priced)
+    market, mode, adapter = priced.market, priced.mode, priced.adapter
+    ship_to = checked["ship_to"]
+
     order = SalesOrder(
         seller_id=user.id,
         reference=data.get("reference"),
         market_code=market.code,
         mode=mode,
         currency=market.currency,
-        total=Decimal(0),
+        total=priced.total,
         ship_to_country=market.country,
         ship_to_encrypted=pii.encrypt({name: ship_to.get(name) for name in pii.FIELDS}),
+        quote_id=quote.id if quote is not None else None,
+        pricing=order_pricing(priced, now),
         created_at=now,
         updated_at=now,
     )
     db.session.add(order)
-    total = Decimal(0)
     legs: OrderedDict[int, list[OrderLine]] = OrderedDict()
-    for position, line in enumerate(lines, start=1):
+    for position, line in enumerate(priced.lines, start=1):
         offer, variant, quantity = line["offer"], line["variant"], line["quantity"]
-        tier = _tier(variant["prices"], quantity)
-        unit_price = Decimal(tier["price"])
-        line_total = unit_price * quantity
-        total += line_total
+        price: pricing.LinePrice = line["price"]
         size = offer.document.get("size_cm")
+        cost = price.unit_cost_cny
         row = OrderLine(
             position=position,
             offer_id=offer.id,
@@ -188,15 +248,17 @@ def place_order(user: User, data: dict) -> SalesOrder:
             title=_title(offer, market),
             hs_code=offer.document.get("hs_code"),
             quantity=quantity,
-            tier_min_qty=tier["min_qty"],
-            unit_price=unit_price,
-            line_total=line_total,
+            tier_min_qty=price.tier["min_qty"],
+            unit_price=price.unit_price,
+            line_total=price.total,
+            parcels=price.parcels,
+            factory_unit_cost_cny=cost,
+            factory_amount_cny=cost * quantity if cost is not None else None,
             unit_weight_g=offer.document.get("weight_g"),
             unit_size_cm=list(size) if size else None,
         )
         order.lines.append(row)
         legs.setdefault(row.supplier_id, []).append(row)
-    order.total = total
     db.session.flush()
 
     for leg, (supplier_id, leg_lines) in enumerate(legs.items(), start=1):
@@ -219,6 +281,37 @@ def place_order(user: User, data: dict) -> SalesOrder:
             row.shipment_id = shipment.id
     db.session.flush()
     return order
+
+
+def create_quote(user: User, data: dict) -> Quote:
+    """Price the lines exactly and keep the answer as a quote an order can charge."""
+    now = utcnow()
+    priced = price_order(user, data, now)
+    return quotes.create_quote(user, priced, order_pricing(priced, now), now)
+
+
+def order_pricing(priced: PricedOrder, now: datetime) -> dict:
+    """How the total was reached, line by line, with the rates and the date of the rules."""
+    return {
+        "priced_at": now.isoformat(),
+        "rules_on": now.date().isoformat(),
+        "mode": priced.mode,
+        "currency": priced.market.currency,
+        "total": str(priced.total),
+        "lines": [
+            {
+                "offer_id": line["offer"].id,
+                "sku": line["variant"]["sku"],
+                "quantity": line["quantity"],
+                "tier_min_qty": line["price"].tier["min_qty"],
+                "tier_price": str(line["price"].unit_price),
+                "total": str(line["price"].total),
+                **line["price"].pricing,
+            }
+            for line in priced.lines
+        ],
+        "fx": priced.fx,
+    }
 
 
 # -- reading -------------------------------------------------------------------------

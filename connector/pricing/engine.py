@@ -1,20 +1,24 @@
 """Landed price of one unit in one market, step by step (see DESIGN.md, "Money").
 
-goods (CNY) -> FX -> shipping by chargeable weight -> duty and VAT by the rules
-in force on the pricing date -> fees -> margin -> retail rounding, once, at the
-end. Pure functions of their inputs: no database, no clock, no network.
+goods (CNY) -> FX -> packed into parcels by the service's limits -> shipping
+per parcel by chargeable weight -> duty and VAT per parcel by the rules in force
+on the pricing date -> fees -> margin -> divided per unit -> retail rounding,
+once, at the end. A price is always the price of a consignment: one unit in one
+parcel for a dropshipping tier, the tier's minimum quantity for a wholesale one.
+Pure functions of their inputs: no database, no clock, no network.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
 
 from babel.numbers import get_currency_precision
 
 from connector.markets.model import Market, RateCard
+from connector.pricing.packing import Box, Carton, Goods, Limits, Packed, PackingError, pack
 
 HUNDRED = Decimal(100)
 GRAMS_PER_KG = Decimal(1000)
@@ -32,13 +36,18 @@ class PricingError(ValueError):
 
 @dataclass(frozen=True)
 class Parcel:
-    """One unit as it travels: weight, packed size, customs code."""
+    """One unit as it travels: weight, packed size, customs code, the factory's carton."""
 
     weight_g: int
     length_cm: Decimal
     width_cm: Decimal
     height_cm: Decimal
     hs_code: str | None = None
+    carton: Carton | None = None
+
+    @property
+    def goods(self) -> Goods:
+        return Goods(self.weight_g, self.length_cm, self.width_cm, self.height_cm, self.carton)
 
 
 @dataclass(frozen=True)
@@ -58,21 +67,67 @@ class Conversion:
 
 
 @dataclass(frozen=True)
+class ParcelCharge:
+    """What one kind of parcel of a consignment costs; ``count`` such parcels travel."""
+
+    count: int
+    units: int
+    weight_g: int
+    chargeable_g: int
+    size_cm: tuple[Decimal, Decimal, Decimal]
+    shipping: Decimal
+    customs_value: Decimal
+    duty: Decimal
+    vat: Decimal
+    below_threshold: bool
+
+    def as_dict(self, unit: Decimal) -> dict:
+        def q(amount: Decimal) -> str:
+            return str(amount.quantize(unit, ROUND_HALF_EVEN))
+
+        return {
+            "count": self.count,
+            "units": self.units,
+            "weight_g": self.weight_g,
+            "chargeable_g": self.chargeable_g,
+            "size_cm": [str(side) for side in self.size_cm],
+            "shipping": q(self.shipping),
+            "customs_value": q(self.customs_value),
+            "duty": q(self.duty),
+            "vat": q(self.vat),
+            "below_threshold": self.below_threshold,
+        }
+
+
+@dataclass(frozen=True)
 class Price:
-    """A buyer price and its components; the components add up to ``price`` exactly."""
+    """A consignment's price per unit and in all, each with components that add up exactly.
+
+    ``price`` is the retail unit price (rounded up by the market's step), the one
+    an offer shows; ``total`` is the exact consignment total rounded once, which
+    never exceeds ``quantity`` x ``price``.
+    """
 
     currency: str
     price: Decimal
     components: dict[str, Decimal]
     notes: tuple[str, ...] = ()
-    landed: Decimal = Decimal(0)  # exact goods + shipping + duty + VAT, before margin and fees
+    landed: Decimal = Decimal(0)  # exact goods + shipping + duty + VAT per unit, before fees
+    quantity: int = 1
+    total: Decimal = Decimal(0)
+    total_components: dict[str, Decimal] = field(default_factory=dict)
+    parcels: tuple[ParcelCharge, ...] = ()
 
     def as_list(self) -> list[str]:
         # ``components`` is built in COMPONENTS order.
         return list(map(str, self.components.values()))
 
+    @property
+    def parcel_count(self) -> int:
+        return sum(parcel.count for parcel in self.parcels)
 
-def chargeable_weight_g(parcel: Parcel, divisor: int) -> int:
+
+def chargeable_weight_g(parcel: Parcel | Box, divisor: int) -> int:
     """Max of actual and volumetric weight (L x W x H / divisor, in kg), in whole grams."""
     volume = parcel.length_cm * parcel.width_cm * parcel.height_cm
     volumetric = (volume * GRAMS_PER_KG / divisor).to_integral_value(ROUND_CEILING)
@@ -99,17 +154,18 @@ def minor_unit(currency: str) -> Decimal:
 
 @dataclass(frozen=True)
 class Landing:
-    """What does not depend on the unit cost: computed once per listing, market and mode."""
+    """What does not depend on the unit cost: worked out once per listing, market and mode."""
 
     market: Market
     mode: str
     on: date
     convert: Conversion
     parcel: Parcel
-    shipping: Decimal
+    card: RateCard
+    limits: Limits
     threshold: Decimal | None
     duty_rate: Decimal
-    duty_minimum: Decimal
+    duty_min_per_kg: Decimal  # in the market currency; 0 when the regime has none
     duty_basis: str
     below: str
     vat_rate: Decimal
@@ -121,6 +177,21 @@ class Landing:
     margin_factor: Decimal = Decimal(1)
     floor_factor: Decimal = Decimal(1)
     unit: Decimal = Decimal(1)
+
+    def packed(self, quantity: int) -> Packed:
+        try:
+            return pack(self.parcel.goods, quantity, self.limits)
+        except PackingError as exc:
+            raise PricingError(exc.code, f"{self.market.code} {self.mode}") from exc
+
+    def shipping_of(self, box: Box) -> tuple[int, Decimal]:
+        """Chargeable grams and shipping price of one parcel, in the market currency."""
+        return _shipping_of(self.card, self.convert, box)
+
+
+def _shipping_of(card: RateCard, convert: Conversion, box: Box) -> tuple[int, Decimal]:
+    weight = chargeable_weight_g(box, card.volumetric_divisor)
+    return weight, convert(shipping_cost(card, weight), card.currency)
 
 
 @functools.lru_cache(maxsize=256)
@@ -137,6 +208,10 @@ def _constants(market: Market) -> dict:
     }
 
 
+def limits_of(card: RateCard) -> Limits:
+    return Limits(card.max_weight_g, card.max_side_cm, card.max_girth_cm)
+
+
 def prepare(market: Market, mode: str, parcel: Parcel, convert: Conversion, on: date) -> Landing:
     card = market.shipping.get(mode)
     if card is None:
@@ -146,25 +221,19 @@ def prepare(market: Market, mode: str, parcel: Parcel, convert: Conversion, on: 
     vat_rate = market.vat_rate(on)
     if vat_rate is None:
         raise PricingError("no_vat_rule", f"{market.code} on {on}")
-    weight = chargeable_weight_g(parcel, card.volumetric_divisor)
-    shipping = convert(shipping_cost(card, weight), card.currency)
+    limits = limits_of(card)
+    common = {"market": market, "mode": mode, "on": on, "convert": convert, "parcel": parcel}
+    common.update(card=card, limits=limits, vat_rate=vat_rate, **_constants(market))
     if mode == "fully_managed":
         # Stock enters the country as general trade: HS duty and VAT on everything.
         return Landing(
-            market,
-            mode,
-            on,
-            convert,
-            parcel,
-            shipping,
-            None,
-            market.duty_rate_for(parcel.hs_code),
-            Decimal(0),
-            "full",
-            "exempt",
-            vat_rate,
-            True,
-            **_constants(market),
+            **common,
+            threshold=None,
+            duty_rate=market.duty_rate_for(parcel.hs_code),
+            duty_min_per_kg=Decimal(0),
+            duty_basis="full",
+            below="exempt",
+            vat_on_duty_regime=True,
         )
     regime = market.parcel_regime(on)
     if regime is None:
@@ -172,80 +241,129 @@ def prepare(market: Market, mode: str, parcel: Parcel, convert: Conversion, on: 
     threshold = None
     if regime.threshold is not None:
         threshold = convert(regime.threshold, regime.threshold_currency)
-    duty_minimum = Decimal(0)
+    duty_min_per_kg = Decimal(0)
     if regime.duty_min_per_kg is not None:
-        kilos = Decimal(parcel.weight_g) / GRAMS_PER_KG
-        duty_minimum = convert(regime.duty_min_per_kg, regime.duty_min_currency) * kilos
+        duty_min_per_kg = convert(regime.duty_min_per_kg, regime.duty_min_currency)
     duty_rate = (
         regime.duty_rate if regime.duty_rate is not None else market.duty_rate_for(parcel.hs_code)
     )
     return Landing(
-        market,
-        mode,
-        on,
-        convert,
-        parcel,
-        shipping,
-        threshold,
-        duty_rate,
-        duty_minimum,
-        regime.duty_basis,
-        regime.below,
-        vat_rate,
-        regime.vat,
-        **_constants(market),
+        **common,
+        threshold=threshold,
+        duty_rate=duty_rate,
+        duty_min_per_kg=duty_min_per_kg,
+        duty_basis=regime.duty_basis,
+        below=regime.below,
+        vat_on_duty_regime=regime.vat,
     )
 
 
-def landed_price(landing: Landing, unit_cost_cny: Decimal) -> Price:
-    """The buyer price of one unit that costs ``unit_cost_cny`` at the factory."""
+def _customs(landing: Landing, value: Decimal, weight_g: int) -> tuple[Decimal, Decimal, bool]:
+    """Duty and VAT of one parcel of customs value ``value``: (duty, vat, below threshold)."""
+    if landing.threshold is not None and value <= landing.threshold:
+        vat = value * landing.vat_rate / HUNDRED if landing.below == "vat_only" else Decimal(0)
+        return Decimal(0), vat, True
+    base = value - landing.threshold if landing.duty_basis == "excess" else value
+    minimum = landing.duty_min_per_kg * Decimal(weight_g) / GRAMS_PER_KG
+    duty = max(base * landing.duty_rate / HUNDRED, minimum)
+    vat = Decimal(0)
+    if landing.vat_on_duty_regime:
+        vat = (value + duty) * landing.vat_rate / HUNDRED
+    return duty, vat, False
+
+
+def parcel_charges(landing: Landing, goods_per_unit: Decimal, quantity: int) -> list[ParcelCharge]:
+    """Shipping, duty and VAT of each parcel the consignment packs into."""
+    charges = []
+    for box, count in landing.packed(quantity).groups:
+        chargeable, shipping = landing.shipping_of(box)
+        # Customs value: goods plus freight (CIF), the basis every regime here uses,
+        # judged per parcel: a threshold never applies to one unit of a parcel.
+        value = goods_per_unit * box.units + shipping
+        duty, vat, below = _customs(landing, value, box.weight_g)
+        charges.append(
+            ParcelCharge(
+                count,
+                box.units,
+                box.weight_g,
+                chargeable,
+                box.dims,
+                shipping,
+                value,
+                duty,
+                vat,
+                below,
+            )
+        )
+    return charges
+
+
+def consignment_price(landing: Landing, unit_cost_cny: Decimal, quantity: int) -> Price:
+    """The buyer price of ``quantity`` units that cost ``unit_cost_cny`` each, sent together."""
     if unit_cost_cny <= 0:
         raise PricingError("cost_not_positive", str(unit_cost_cny))
     market = landing.market
-    goods = landing.convert(unit_cost_cny, "CNY")
-    shipping = landing.shipping
-    # Customs value: goods plus freight (CIF), the basis every regime here uses.
-    customs_value = goods + shipping
+    goods_unit = landing.convert(unit_cost_cny, "CNY")
+    charges = parcel_charges(landing, goods_unit, quantity)
+    qty = Decimal(quantity)
+    goods = goods_unit * qty
+    shipping = sum((c.shipping * c.count for c in charges), Decimal(0))
+    duty = sum((c.duty * c.count for c in charges), Decimal(0))
+    vat = sum((c.vat * c.count for c in charges), Decimal(0))
     notes: list[str] = []
-    duty = vat = Decimal(0)
-    if landing.threshold is not None and customs_value <= landing.threshold:
+    if all(c.below_threshold for c in charges):
         notes.append("below_threshold")
-        if landing.below == "vat_only":
-            vat = customs_value * landing.vat_rate / HUNDRED
-    else:
-        base = customs_value
-        if landing.duty_basis == "excess":
-            base = customs_value - landing.threshold
-        duty = max(base * landing.duty_rate / HUNDRED, landing.duty_minimum)
-        if landing.vat_on_duty_regime:
-            vat = (customs_value + duty) * landing.vat_rate / HUNDRED
-        else:
-            notes.append("duty_includes_vat")
+    elif landing.threshold is not None and any(c.below_threshold for c in charges):
+        notes.append("some_below_threshold")
+    if not landing.vat_on_duty_regime and not all(c.below_threshold for c in charges):
+        notes.append("duty_includes_vat")
     landed = goods + shipping + duty + vat
-    fixed_fees, keep, unit = landing.fixed_fees, landing.keep, landing.unit
+    fixed_fees = landing.fixed_fees * qty  # fixed fees are per unit
+    keep, unit = landing.keep, landing.unit
     planned = (landed * landing.margin_factor + fixed_fees) / keep
     floor = (landed * landing.floor_factor + fixed_fees) / keep
-    target = max(planned, floor, market.minimum_price)
+    target = max(planned, floor, market.minimum_price * qty)
     if target > planned:
         notes.append("raised_to_minimum")
-    price = round_up(target, market.rounding_step).quantize(unit)
+    step = market.rounding_step
+    # Rounded once: the unit price up to the market's step; the consignment total up to
+    # the step on its own exact amount, so it never exceeds quantity x unit price.
+    price = round_up(target / qty, step).quantize(unit)
+    total = round_up(target, step).quantize(unit)
+    exact = {"goods": goods, "shipping": shipping, "duty": duty, "vat": vat}
+    per_unit = _components({k: v / qty for k, v in exact.items()}, landing, price, target / qty)
+    in_all = _components(exact, landing, total, target, fixed_fees)
+    return Price(
+        market.currency,
+        price,
+        per_unit,
+        tuple(notes),
+        landed / qty,
+        quantity,
+        total,
+        in_all,
+        tuple(charges),
+    )
 
-    fees = fixed_fees + landing.fee_share * price
-    goods_q = goods.quantize(unit, ROUND_HALF_EVEN)
-    shipping_q = shipping.quantize(unit, ROUND_HALF_EVEN)
-    duty_q = duty.quantize(unit, ROUND_HALF_EVEN)
-    vat_q = vat.quantize(unit, ROUND_HALF_EVEN)
-    fees_q = fees.quantize(unit, ROUND_HALF_EVEN)
-    rounding_q = (price - target).quantize(unit, ROUND_HALF_EVEN)
+
+def _components(
+    exact: dict[str, Decimal],
+    landing: Landing,
+    price: Decimal,
+    target: Decimal,
+    fixed_fees: Decimal | None = None,
+) -> dict[str, Decimal]:
+    unit = landing.unit
+    fixed = landing.fixed_fees if fixed_fees is None else fixed_fees
+    out = {name: exact[name].quantize(unit, ROUND_HALF_EVEN) for name in exact}
+    out["fees"] = (fixed + landing.fee_share * price).quantize(unit, ROUND_HALF_EVEN)
+    rounding = (price - target).quantize(unit, ROUND_HALF_EVEN)
     # The margin is what is left, so the components always add up to the price.
-    margin = price - goods_q - shipping_q - duty_q - vat_q - fees_q - rounding_q
-    components = {
-        "goods": goods_q,
-        "shipping": shipping_q,
-        "duty": duty_q,
-        "vat": vat_q,
-        "fees": fees_q,
-        "margin": margin,
-        "rounding": rounding_q,
-    }
-    return Price(market.currency, price, components, tuple(notes), landed)
+    out["margin"] = price - sum(out.values(), Decimal(0)) - rounding
+    out["rounding"] = rounding
+    return {name: out[name] for name in COMPONENTS}
+
+
+def landed_price(landing: Landing, unit_cost_cny: Decimal) -> Price:
+    """The buyer price of one unit sent alone in its own parcel (a dropshipping order)."""
+    return consignment_price(landing, unit_cost_cny, 1)

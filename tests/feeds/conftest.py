@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import bearer
-from tests.offers.test_offers import create, rates, run_jobs, translator, tshirt  # noqa: F401
+from tests.offers.conftest import rates, translator  # noqa: F401  (fixtures)
+from tests.offers.support import create, run_jobs, tshirt
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.fulfilment.support import make_seller, sandbox_settings
+from tests.offers.conftest import rates, translator  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="session")

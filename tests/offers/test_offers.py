@@ -2,91 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal as D
 
-import pytest
-from rq import SimpleWorker
-
-from connector.services import get_queue, get_redis
-from tests.conftest import FIXTURES, bearer
-
-
-@dataclass(frozen=True)
-class Quote:
-    base: str
-    quote: str
-    rate: D
-    source: str
-    as_of: datetime
-    path: tuple = ()
-
-
-def store(app, *quotes):
-    from connector.extensions import db
-    from connector.fx.store import store_quotes
-
-    with app.app_context():
-        store_quotes(quotes)
-        db.session.commit()
-
-
-def run_jobs(app):
-    with app.app_context():
-        SimpleWorker([get_queue()], connection=get_redis()).work(burst=True)
-
-
-def fresh(hours_ago=1):
-    return datetime.now(UTC) - timedelta(hours=hours_ago)
-
-
-@pytest.fixture
-def translator(app):
-    """A LibreTranslate simulator on 127.0.0.1, configured as the app's machine translator."""
-    from simulators.libretranslate import LibreTranslateSimulator
-
-    with LibreTranslateSimulator() as simulator:
-        app.config["TRANSLATION"] = {
-            **app.config["TRANSLATION"],
-            "url": simulator.url,
-            "timeout": 2.0,
-        }
-        yield simulator
-
-
-@pytest.fixture
-def rates(app):
-    """Direct quotes for every market's currency, published an hour ago."""
-    as_of = fresh()
-    store(
-        app,
-        Quote("CNY", "VND", D("3700"), "vietcombank:sell", as_of),
-        Quote("EUR", "VND", D("30000"), "vietcombank:sell", as_of),
-        Quote("CNY", "KZT", D("70"), "nbk", as_of),
-        Quote("EUR", "KZT", D("600"), "nbk", as_of),
-        Quote("CNY", "UZS", D("1700"), "cbu", as_of),
-        Quote("USD", "UZS", D("12500"), "cbu", as_of),
-        Quote("CNY", "THB", D("4.6"), "ecb", as_of),
-        Quote("CNY", "MYR", D("0.62"), "ecb", as_of),
-    )
-
-
-def tshirt() -> dict:
-    return json.loads((FIXTURES / "listing_tshirt.json").read_text())
-
-
-def create(client, token, payload):
-    response = client.post("/api/v1/listings/", json=payload, headers=bearer(token))
-    assert response.status_code == 201, response.json
-    return response.json
-
-
-def offers(client, token, listing_id) -> dict:
-    response = client.get(f"/api/v1/listings/{listing_id}/offers", headers=bearer(token))
-    assert response.status_code == 200
-    return {offer["market"]: offer for offer in response.json}
+from tests.conftest import bearer
+from tests.offers.support import Quote, create, fresh, offers, run_jobs, store, tshirt
 
 
 def test_submitted_listing_gets_a_priced_offer_in_every_market(
@@ -102,13 +21,33 @@ def test_submitted_listing_gets_a_priced_offer_in_every_market(
     assert document["currency"] == "VND"
     white_m = document["variants"][0]
     assert white_m["sku"] == "TS180-WHT-M"
-    # The same inputs as the hand-worked engine test (HS 61091000, 18.50 CNY, 3,700 VND/CNY).
+    # The 50-piece tier is the price of a 50-piece consignment (18.50 CNY, 3,700 VND/CNY):
+    # 50 x 220 g x 1.05 = 11,550 g loose in one outer carton of 32 x 53 x 52 cm
+    # (88,192 cm3 / 6000 = 14,699 g chargeable): 26 + 29 x 8 = 258 CNY = 954,600 VND,
+    # 19,092 a piece. Customs value 3,422,500 + 954,600; duty 20% 875,420; VAT 8%
+    # 420,201.6; landed 5,672,721.6 x 1.18 / 0.938 = 7,136,259.6, 142,725.2 a piece:
+    # 143,000 rounded up to thousands.
     assert white_m["prices"][0] == {
         "min_qty": 50,
-        "price": "269000",
-        "display": {"vi_VN": "269.000\u00a0₫"},
-        "breakdown": ["68450", "96200", "32930", "15806", "16678", "38375", "561"],
+        "price": "143000",
+        "display": {"vi_VN": "143.000\u00a0₫"},
+        "breakdown": ["68450", "19092", "17508", "8404", "8866", "20405", "275"],
         "notes": [],
+        "cost_cny": "18.50",
+        "consignment": {
+            "quantity": 50,
+            "parcels": 1,
+            "total": "7137000",
+            "breakdown": [
+                "3422500",
+                "954600",
+                "875420",
+                "420202",
+                "442494",
+                "1021044",
+                "740",
+            ],
+        },
     }
     kz_price = by_market["KZ"]["document"]["variants"][0]["prices"][0]
     assert set(kz_price["display"]) == {"kk_KZ", "ru_KZ"}
@@ -194,7 +133,7 @@ def test_manual_rate_by_ops_reprices_and_bumps_version_once(
     after = offers(client, exporter_token, listing["id"])
     assert after["VN"]["version"] == before["VN"]["version"] + 1
     assert after["VN"]["document"]["fx"]["CNY"]["source"] == "manual"
-    assert int(after["VN"]["document"]["variants"][0]["prices"][0]["price"]) > 269000
+    assert int(after["VN"]["document"]["variants"][0]["prices"][0]["price"]) > 143000
     # Markets that do not use VND are untouched.
     assert after["KZ"]["version"] == before["KZ"]["version"]
     assert after["KZ"]["updated_at"] == before["KZ"]["updated_at"]
@@ -225,7 +164,7 @@ def test_listing_changes_reprice_and_draft_withdraws(
     run_jobs(app)
     heavier = offers(client, exporter_token, listing["id"])["VN"]
     assert heavier["version"] == 2 and heavier["listing_revision"] == 2
-    assert int(heavier["document"]["variants"][0]["prices"][0]["price"]) > 269000
+    assert int(heavier["document"]["variants"][0]["prices"][0]["price"]) > 143000
 
     client.patch(url, json={"status": "draft"}, headers=bearer(exporter_token))
     run_jobs(app)

@@ -15,7 +15,7 @@ from tests.fulfilment.conftest import (  # noqa: F401  (fixtures)
     warehouse_sim,
     warehouse_sim_server,
 )
-from tests.offers.test_offers import rates  # noqa: F401  (fixture)
+from tests.offers.conftest import rates  # noqa: F401  (fixture)
 from tests.web.conftest import OTHER_PASSWORD, _catalogs, make_user, sign_in  # noqa: F401
 from tests.web.pages import Page
 

@@ -16,6 +16,7 @@ from connector.pricing.engine import (
     Parcel,
     PricingError,
     chargeable_weight_g,
+    consignment_price,
     landed_price,
     prepare,
     round_up,
@@ -184,3 +185,48 @@ def test_rounding_is_idempotent_and_never_rounds_down(amount, step):
     assert round_up(once, step) == once
     assert once >= amount
     assert once - amount < step
+
+
+def test_kazakhstan_threshold_is_judged_per_parcel_not_per_unit():
+    # 50 T-shirts at 60 CNY (70 KZT/CNY, 600 KZT/EUR), one CDEK parcel on 2026-12-03.
+    # Loose in one outer carton 32 x 52 x 52 cm: 86,528 cm3 / 5000 = 17,306 g chargeable
+    # (11,550 g actual): 32 + 34 x 11 = 406 CNY = 28,420 KZT of shipping.
+    # Customs value 210,000 + 28,420 = 238,420 KZT (EUR 397) > EUR 200 (120,000 KZT):
+    # the e-commerce regime since 2026-07-01 takes 5% of the whole, 11,921 (the EUR 1/kg
+    # minimum is 6,930), then VAT 16% of 250,341 = 40,054.56. One T-shirt alone stays free.
+    landing = prepare(MARKETS["KZ"], "semi_managed", TSHIRT, KZ_RATES, date(2026, 12, 3))
+    result = consignment_price(landing, D("60"), 50)
+    (parcel,) = result.parcels
+    assert (parcel.count, parcel.units, parcel.chargeable_g) == (1, 50, 17306)
+    assert parcel.customs_value == D("238420") and not parcel.below_threshold
+    assert parcel.duty == D("11921") and parcel.vat == D("40054.56")
+    # Landed 290,395.56 x 1.18 / 0.925 = 370,450.55: 7,410 a piece, 370,460 in all.
+    assert (result.price, result.total) == (D("7410.00"), D("370460.00"))
+    assert "below_threshold" in landed_price(landing, D("60")).notes
+    # Before July 2026 the same parcel paid 15% of the excess, VAT included.
+    june = prepare(MARKETS["KZ"], "semi_managed", TSHIRT, KZ_RATES, date(2026, 6, 30))
+    (before,) = consignment_price(june, D("60"), 50).parcels
+    assert before.duty == D("17763") and before.vat == 0  # 15% of 118,420
+
+
+def test_parcels_respect_the_carriers_limits():
+    # 240 T-shirts (52.8 kg of goods) never go as one GHN parcel of more than 50 kg.
+    landing = prepare(MARKETS["VN"], "semi_managed", TSHIRT, VN_RATES, date(2026, 12, 3))
+    result = consignment_price(landing, D("18.50"), 240)
+    assert result.parcel_count >= 2
+    assert all(parcel.weight_g <= 50_000 for parcel in result.parcels)
+    assert sum(parcel.units * parcel.count for parcel in result.parcels) == 240
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    quantity=st.integers(1, 3000),
+    cost=st.decimals(min_value=D("0.10"), max_value=D("500"), places=2),
+    code=st.sampled_from(["VN", "KZ", "UZ", "TH", "MY"]),
+)
+def test_consignment_total_never_exceeds_quantity_times_its_unit_price(quantity, cost, code):
+    landing = prepare(MARKETS[code], "semi_managed", TSHIRT, any_rates(code), date(2026, 12, 3))
+    result = consignment_price(landing, cost, quantity)
+    assert result.total <= result.price * quantity
+    assert sum(result.total_components.values()) == result.total
+    assert sum(result.components.values()) == result.price

@@ -9,7 +9,7 @@ import pytest
 
 from connector.extensions import db
 from connector.models import Role, Supplier, User
-from tests.offers.test_offers import rates, translator  # noqa: F401  (fixtures)
+from tests.offers.conftest import rates, translator  # noqa: F401  (fixtures)
 from tests.web.catalogs import compile_catalogs
 from tests.web.pages import Page
 

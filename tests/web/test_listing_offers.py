@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.offers.test_offers import run_jobs
+from tests.offers.support import run_jobs
 from tests.web.conftest import bearer, get_page
 
 
@@ -11,7 +11,9 @@ def test_listing_page_shows_prices_breakdown_and_rates(app, exporter, rates, tra
     page = get_page(exporter, "/listings/1")
     html = page.html
     assert 'id="offer-VN"' in html and 'id="offer-KZ"' in html
-    assert "269.000\u00a0₫" in html  # 18.50 CNY at 3,700 VND, worked out in the engine tests
+    # The demo T-shirt (30 x 25 x 2 cm) at 18.50 CNY and 3,700 VND: 50 pieces in one parcel.
+    assert "142.000\u00a0₫" in html
+    assert "50 pieces together: 7.089.000\u00a0₫ in 1 parcel(s)" in html
     assert "Ready for sale" in html
     for label in ("Goods", "Shipping", "Duty", "VAT", "Fees", "Margin", "Rounding"):
         assert label in html

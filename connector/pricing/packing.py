@@ -1,0 +1,227 @@
+"""Packing a quantity of goods into the parcels a carrier service will take.
+
+A consignment is packed the way a factory packs it: in its own cartons when the
+listing gives them (units per carton, carton size and gross weight), otherwise
+as loose units gathered into an outer carton. The parcels respect the service's
+limits (weight, longest side, girth), which the market file keeps beside the
+rate card. Pure functions; results are cached because every tier of every
+variant of a listing packs the same unit.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, Decimal
+
+# Loose units gathered into one parcel travel in an outer carton: its walls and
+# padding add this much to each side and this share to the weight. One unit
+# alone travels as the listing measures it (its packed size already).
+OUTER_CARTON_CM = Decimal(2)
+OUTER_CARTON_WEIGHT_PCT = Decimal(5)
+
+
+class PackingError(ValueError):
+    """The goods cannot travel with this service; ``code`` says why."""
+
+    def __init__(self, code: str, detail: str = ""):
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Limits:
+    """One parcel's limits at a service; None is no limit."""
+
+    max_weight_g: int | None = None
+    max_side_cm: Decimal | None = None
+    max_girth_cm: Decimal | None = None
+
+    def admit(self, weight_g: int, dims: tuple[Decimal, Decimal, Decimal]) -> bool:
+        longest, middle, shortest = sorted(dims, reverse=True)
+        if self.max_weight_g is not None and weight_g > self.max_weight_g:
+            return False
+        if self.max_side_cm is not None and longest > self.max_side_cm:
+            return False
+        girth = longest + 2 * (middle + shortest)
+        return self.max_girth_cm is None or girth <= self.max_girth_cm
+
+
+@dataclass(frozen=True)
+class Carton:
+    """The factory's own carton: how many units it holds, its size and gross weight."""
+
+    units: int
+    length_cm: Decimal
+    width_cm: Decimal
+    height_cm: Decimal
+    weight_g: int
+
+
+@dataclass(frozen=True)
+class Goods:
+    """One unit as the listing measures it, and the factory's carton if it gave one."""
+
+    weight_g: int
+    length_cm: Decimal
+    width_cm: Decimal
+    height_cm: Decimal
+    carton: Carton | None = None
+
+    @property
+    def dims(self) -> tuple[Decimal, Decimal, Decimal]:
+        return (self.length_cm, self.width_cm, self.height_cm)
+
+
+@dataclass(frozen=True)
+class Box:
+    """One parcel: how many units it carries, its gross weight and outer size."""
+
+    units: int
+    weight_g: int
+    length_cm: Decimal
+    width_cm: Decimal
+    height_cm: Decimal
+
+    @property
+    def dims(self) -> tuple[Decimal, Decimal, Decimal]:
+        return (self.length_cm, self.width_cm, self.height_cm)
+
+
+@dataclass(frozen=True)
+class Packed:
+    """The parcels of a consignment, as (box, how many such boxes), largest first."""
+
+    groups: tuple[tuple[Box, int], ...]
+
+    @property
+    def parcels(self) -> int:
+        return sum(count for _box, count in self.groups)
+
+    @property
+    def units(self) -> int:
+        return sum(box.units * count for box, count in self.groups)
+
+
+def _grid_box(goods: Goods, counts: tuple[int, int, int]) -> tuple[Decimal, Decimal, Decimal]:
+    nx, ny, nz = counts
+    pad = OUTER_CARTON_CM if nx * ny * nz > 1 else Decimal(0)
+    return (
+        goods.length_cm * nx + pad,
+        goods.width_cm * ny + pad,
+        goods.height_cm * nz + pad,
+    )
+
+
+def _loose_weight(goods: Goods, units: int) -> int:
+    if units == 1:
+        return goods.weight_g
+    gross = Decimal(goods.weight_g * units) * (1 + OUTER_CARTON_WEIGHT_PCT / 100)
+    return int(gross.to_integral_value(ROUND_CEILING))
+
+
+def _axis_limit(side: Decimal, limits: Limits) -> int:
+    """How many units fit side by side along one axis, carton walls included."""
+    if limits.max_side_cm is None:
+        return 10_000
+    return max(0, int((limits.max_side_cm - OUTER_CARTON_CM) / side))
+
+
+@functools.lru_cache(maxsize=4096)
+def loose_box(goods: Goods, units: int, limits: Limits) -> Box | None:
+    """The smallest outer carton for ``units`` loose units within ``limits`` (None: none fits).
+
+    Units are stacked in a grid (so many along each of their own sides); the
+    grid with the least volume wins, then the one with the shortest longest side.
+    """
+    weight = _loose_weight(goods, units)
+    if limits.max_weight_g is not None and weight > limits.max_weight_g:
+        return None
+    if units == 1:
+        return Box(1, weight, *goods.dims) if limits.admit(weight, goods.dims) else None
+    best = None
+    max_x = min(units, _axis_limit(goods.length_cm, limits))
+    max_y = _axis_limit(goods.width_cm, limits)
+    max_z = _axis_limit(goods.height_cm, limits)
+    for nx in range(1, max_x + 1):
+        for ny in range(1, min(max_y, math.ceil(units / nx)) + 1):
+            nz = math.ceil(units / (nx * ny))
+            if nz > max_z:
+                continue
+            dims = _grid_box(goods, (nx, ny, nz))
+            if not limits.admit(weight, dims):
+                continue
+            key = (dims[0] * dims[1] * dims[2], max(dims))
+            if best is None or key < best[0]:
+                best = (key, dims)
+    if best is None:
+        return None
+    return Box(units, weight, *best[1])
+
+
+@functools.lru_cache(maxsize=1024)
+def units_per_parcel(goods: Goods, limits: Limits) -> int:
+    """The most loose units one parcel can carry (0: not even one unit fits)."""
+    if loose_box(goods, 1, limits) is None:
+        return 0
+    # The count that fits is monotone, so bisect between what fits and what cannot.
+    low, high = 1, 2
+    while loose_box(goods, high, limits) is not None:
+        low, high = high, high * 2
+        if high > 1_000_000:
+            return low
+    while high - low > 1:
+        middle = (low + high) // 2
+        if loose_box(goods, middle, limits) is not None:
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+def _carton_box(carton: Carton, units: int, goods: Goods) -> Box:
+    if units == carton.units:
+        weight = carton.weight_g
+    else:
+        # A part-filled carton: its own tare plus the units in it.
+        tare = max(0, carton.weight_g - goods.weight_g * carton.units)
+        weight = tare + goods.weight_g * units
+    return Box(units, weight, carton.length_cm, carton.width_cm, carton.height_cm)
+
+
+def pack(goods: Goods, quantity: int, limits: Limits) -> Packed:
+    """The parcels that carry ``quantity`` units: full parcels first, then the remainder."""
+    if quantity < 1:
+        raise PackingError("quantity_not_positive", str(quantity))
+    carton = goods.carton
+    if carton is not None and limits.admit(
+        carton.weight_g, (carton.length_cm, carton.width_cm, carton.height_cm)
+    ):
+        full, rest = divmod(quantity, carton.units)
+        groups: list[tuple[Box, int]] = []
+        if full:
+            groups.append((_carton_box(carton, carton.units, goods), full))
+        if rest:
+            # The remainder goes loose when that makes a smaller parcel than a carton.
+            loose = loose_box(goods, rest, limits)
+            partial = _carton_box(carton, rest, goods)
+            if loose is not None and _volume(loose) < _volume(partial):
+                partial = loose
+            groups.append((partial, 1))
+        return Packed(tuple(groups))
+    per_parcel = units_per_parcel(goods, limits)
+    if per_parcel == 0:
+        raise PackingError("unit_exceeds_parcel_limits")
+    full, rest = divmod(quantity, per_parcel)
+    groups = []
+    if full:
+        groups.append((loose_box(goods, per_parcel, limits), full))
+    if rest:
+        groups.append((loose_box(goods, rest, limits), 1))
+    return Packed(tuple(groups))
+
+
+def _volume(box: Box) -> Decimal:
+    return box.length_cm * box.width_cm * box.height_cm
