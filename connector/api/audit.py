@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from connector.api.common import ErrorEnvelopeSchema
+from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
 from connector.models import Role, User
 from connector.ops import audit

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 from flask import Response, request, url_for
 from flask_babel import gettext as _
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from connector.api.common import ErrorEnvelopeSchema
+from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
 from connector.extensions import db
 from connector.feeds import service

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from connector.api.common import ErrorEnvelopeSchema
+from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
 from connector.extensions import db
 from connector.fields import Decimal as DecimalField

@@ -5,11 +5,11 @@ from __future__ import annotations
 import secrets
 
 from flask_babel import gettext as _
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates
 from sqlalchemy import select
 
-from connector.api.common import ErrorEnvelopeSchema
+from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
 from connector.auth.tokens import issue_token, revoke_token, token_view, tokens_of
 from connector.extensions import db

@@ -5,10 +5,10 @@ from __future__ import annotations
 import orjson
 from flask import Response
 from flask_babel import lazy_gettext as _l
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from connector.api.common import ErrorEnvelopeSchema
+from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.api.orders import (
     ErrorInfoSchema,
     OrderLineOutSchema,
