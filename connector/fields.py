@@ -12,7 +12,14 @@ from decimal import Decimal as PyDecimal
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate
 
+from connector.json_input import ExponentDecimal
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A number in scientific notation, as typed in a string ("1E+1", " 2.5e3 ").
+_EXPONENT_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+\s*")
+# Digits before the point of any number a person types here (prices, quantities, ids).
+MAX_DIGITS = 15
+EXPONENT_MESSAGE = _l("Write the number in full, without an exponent (1000, not 1e3).")
 
 REQUIRED = {
     "required": _l("This field is required."),
@@ -41,18 +48,24 @@ class Integer(fields.Integer):
         **REQUIRED,
         "invalid": _l("Enter a whole number."),
         "too_large": _l("This number is too large."),
+        "exponent": EXPONENT_MESSAGE,
     }
 
     def _validated(self, value):
         # The base class would truncate 1.5 to 1 and take True as 1.
         if isinstance(value, bool):
             raise self.make_error("invalid")
+        _refuse_exponent(self, value)
         if isinstance(value, str):
             value = value.strip()
             if not re.fullmatch(r"[+-]?\d{1,15}", value):
                 raise self.make_error("invalid")
-        elif isinstance(value, float | PyDecimal) and not _integral(value):
-            raise self.make_error("invalid")
+        elif isinstance(value, float | PyDecimal):
+            if not _integral(value):
+                raise self.make_error("invalid")
+            # Before int(): int(Decimal("1E+1000000")) holds a worker for half a minute.
+            if PyDecimal(value).adjusted() >= MAX_DIGITS:
+                raise self.make_error("too_large")
         return super()._validated(value)
 
 
@@ -61,14 +74,28 @@ def _integral(value: float | PyDecimal) -> bool:
     return number.is_finite() and number == number.to_integral_value()
 
 
+def has_exponent(value) -> bool:
+    """Whether a number was written in scientific notation (a JSON number or a string)."""
+    if isinstance(value, ExponentDecimal):
+        return True
+    return isinstance(value, str) and _EXPONENT_NUMBER.fullmatch(value) is not None
+
+
+def _refuse_exponent(field: fields.Field, value) -> None:
+    # 1e3 is 1000 to a parser but a slip to a factory typing a price (¥1000.00 for "1e3").
+    if has_exponent(value):
+        raise field.make_error("exponent")
+
+
 class Decimal(fields.Decimal):
-    """A ``Decimal`` written out as a string, never a float."""
+    """A ``Decimal`` written out as a string, never a float, and never with an exponent."""
 
     default_error_messages = {
         **REQUIRED,
         "invalid": _l("Enter a number."),
         "special": _l("Enter a finite number."),
         "too_large": _l("This number is too large."),
+        "exponent": EXPONENT_MESSAGE,
     }
 
     def __init__(self, **kwargs):
@@ -82,10 +109,13 @@ class Decimal(fields.Decimal):
             # Only reachable when a caller bypasses our JSON parser; a float has
             # already lost the exact value the user typed.
             raise self.make_error("invalid")
+        _refuse_exponent(self, value)
         if isinstance(value, str):
             value = value.strip()
             if len(value) > 30:
                 raise self.make_error("too_large")
+        elif isinstance(value, PyDecimal) and value.is_finite() and value.adjusted() >= MAX_DIGITS:
+            raise self.make_error("too_large")
         return super()._validated(value)
 
 

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from connector import fields as f
 from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.api.orders import (
     ErrorInfoSchema,
@@ -93,7 +94,7 @@ class ShipmentFilterSchema(Schema):
 
 class RetryManySchema(Schema):
     ids = fields.List(
-        fields.Integer(strict=True, validate=validate.Range(1, MAX_ID)),
+        f.Integer(strict=True, validate=validate.Range(1, MAX_ID)),
         validate=validate.Length(1, 500),
         metadata={"description": "Retry these now; each answers on its own."},
     )

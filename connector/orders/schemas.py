@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, pre_load, validate
 
+from connector import fields as f
 from connector.markets.model import MODES
 
 
@@ -59,15 +60,13 @@ class OrderLineInSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    offer_id = fields.Integer(required=True, strict=True, validate=validate.Range(1, 2**63 - 1))
+    offer_id = f.Integer(required=True, strict=True, validate=validate.Range(1, 2**63 - 1))
     sku = fields.String(
         required=True,
         validate=validate.Length(1, 64),
         metadata={"description": "The variant's SKU, as in the offer document."},
     )
-    quantity = fields.Integer(
-        required=True, strict=True, validate=validate.Range(min=1, max=1_000_000)
-    )
+    quantity = f.Integer(required=True, strict=True, validate=validate.Range(min=1, max=1_000_000))
 
     @pre_load
     def _normalise(self, data, **kwargs):

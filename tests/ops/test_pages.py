@@ -114,6 +114,16 @@ def test_manual_rate_errors_sit_beside_their_fields(app, ops_client):
     assert audit_entries(app, action="fx.manual_rate") == []
 
 
+def test_manual_rate_with_an_exponent_is_refused_beside_the_rate(app, ops_client):
+    response = ops_client.post(
+        "/ops/fx/rates",
+        data={"csrf_token": csrf_of(ops_client), "base": "CNY", "quote": "VND", "rate": "3.5e3"},
+    )
+    assert response.status_code == 422
+    assert "without an exponent" in page_of(response).error_beside("rate")
+    assert audit_entries(app, action="fx.manual_rate") == []
+
+
 def test_jobs_page_shows_queues_failed_jobs_and_workers(app, ops_client):
     from rq import SimpleWorker
 

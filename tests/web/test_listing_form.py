@@ -126,6 +126,13 @@ BAD_INPUT = [
         {"variants.2.price": "abc"}, "variants.2.price", "Enter a number", id="price-not-a-number"
     ),
     pytest.param(
+        {"price_tiers.0.unit_price": "2.35e1"},
+        "price_tiers.0.unit_price",
+        "without an exponent",
+        id="price-with-exponent",
+    ),
+    pytest.param({"moq": "1E+2"}, "moq", "without an exponent", id="moq-with-exponent"),
+    pytest.param(
         {"variants.2.price_delta": "1.00"},
         "variants.2.price_delta",
         "not both",
