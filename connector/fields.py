@@ -123,12 +123,54 @@ class Boolean(fields.Boolean):
     default_error_messages = {**REQUIRED, "invalid": _l("Choose yes or no.")}
 
 
+# Items in a list or mapping that names no smaller limit of its own.
+MAX_ITEMS = 1000
+
+
+def _sized(kwargs: dict) -> None:
+    """Give the field a maximum length unless its validators already name one."""
+    given = kwargs.get("validate")
+    validators = given if isinstance(given, list | tuple) else [given] if given else []
+    if not any(isinstance(v, validate.Length) and v.max is not None for v in validators):
+        kwargs["validate"] = [
+            *validators,
+            validate.Length(max=MAX_ITEMS, error=_l("Use at most {max} items.")),
+        ]
+
+
+def _refuse_oversized(field: fields.Field, value) -> None:
+    """Run the length limits first: marshmallow runs validators only after every item
+    has loaded, and a 50 MB list of 25 million items must not be loaded at all."""
+    if not isinstance(value, list | dict):
+        return
+    for validator in field.validators:
+        if isinstance(validator, validate.Length) and validator.max is not None:
+            if len(value) > validator.max:
+                validator(value)  # raises with the field's own message
+
+
 class List(fields.List):
     default_error_messages = {**REQUIRED, "invalid": _l("Enter a list.")}
+
+    def __init__(self, cls_or_instance, **kwargs):
+        _sized(kwargs)
+        super().__init__(cls_or_instance, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        _refuse_oversized(self, value)
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class Dict(fields.Dict):
     default_error_messages = {**REQUIRED, "invalid": _l("Enter a mapping of names to values.")}
+
+    def __init__(self, **kwargs):
+        _sized(kwargs)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        _refuse_oversized(self, value)
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class Nested(fields.Nested):

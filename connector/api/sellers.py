@@ -9,6 +9,7 @@ from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates
 from sqlalchemy import select
 
+from connector import fields as f
 from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
 from connector.auth.tokens import issue_token, revoke_token, token_view, tokens_of
@@ -28,7 +29,7 @@ def _check_markets(values: list[str]) -> None:
 class SellerInSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(1, 120))
     email = fields.Email(required=True)
-    markets = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    markets = f.List(fields.String(), required=True, validate=validate.Length(min=1))
 
     @validates("markets")
     def _known(self, value, **kwargs):
@@ -36,7 +37,7 @@ class SellerInSchema(Schema):
 
 
 class SellerPatchSchema(Schema):
-    markets = fields.List(fields.String(), validate=validate.Length(min=1))
+    markets = f.List(fields.String(), validate=validate.Length(min=1))
     active = fields.Boolean()
 
     @validates("markets")

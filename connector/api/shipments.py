@@ -75,7 +75,7 @@ class ShipmentPageSchema(Schema):
 
 
 class ShipmentQueryArgsSchema(Schema):
-    state = fields.List(
+    state = f.List(
         fields.String(validate=validate.OneOf([s.value for s in ShipmentState])),
         metadata={"description": "Repeat to ask for several states."},
     )
@@ -85,7 +85,7 @@ class ShipmentQueryArgsSchema(Schema):
 
 
 class ShipmentFilterSchema(Schema):
-    state = fields.List(fields.String(), load_default=list)
+    state = f.List(fields.String(), load_default=list)
     market = fields.String(load_default=None)
     adapter = fields.String(load_default=None)
     reason = fields.String(load_default=None)
@@ -93,7 +93,7 @@ class ShipmentFilterSchema(Schema):
 
 
 class RetryManySchema(Schema):
-    ids = fields.List(
+    ids = f.List(
         f.Integer(strict=True, validate=validate.Range(1, MAX_ID)),
         validate=validate.Length(1, 500),
         metadata={"description": "Retry these now; each answers on its own."},

@@ -90,7 +90,7 @@ class OrderInSchema(Schema):
         validate=validate.Length(max=64),
         metadata={"description": "Your own order number, shown back to you."},
     )
-    lines = fields.List(
+    lines = f.List(
         fields.Nested(OrderLineInSchema), required=True, validate=validate.Length(1, 100)
     )
     ship_to = fields.Nested(ShipToSchema, required=True)

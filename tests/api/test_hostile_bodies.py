@@ -99,3 +99,46 @@ def test_a_surrogate_pair_is_one_character_and_accepted(client, exporter_token):
     response = send(client, "POST", "/api/v1/listings/", body, exporter_token)
     assert response.status_code == 201, response.json
     assert response.json["title_zh"] == "😀 杯子"
+
+
+def items_of(field: str, errors: dict) -> list[str]:
+    return [key for key in errors if key.startswith(field + ".")]
+
+
+def test_a_long_list_is_refused_by_its_length_before_any_item_is_read(client, exporter_token):
+    body = '{"title_zh": "x", "attributes": [' + ",".join(["1"] * 200_000) + "]}"
+    response = send(client, "POST", "/api/v1/listings/", body, exporter_token)
+    error = assert_envelope(response, 422, "validation_failed")
+    assert error["fields"]["attributes"] == ["Use at most 50 attributes."]
+    # No item was validated: 200,000 items would each have said "Enter an object.".
+    assert items_of("attributes", error["fields"]) == []
+
+
+@pytest.mark.parametrize(
+    ("role", "url", "body", "field"),
+    [
+        ("seller", "/api/v1/orders/", '{"market": "VN", "lines": [%s]}', "lines"),
+        ("ops", "/api/v1/shipments/retry", '{"ids": [%s]}', "ids"),
+        (
+            "ops",
+            "/api/v1/sellers/",
+            '{"name": "n", "email": "a@b.example", "markets": [%s]}',
+            "markets",
+        ),
+    ],
+)
+def test_every_list_in_a_body_is_bounded_before_its_items(client, tokens, role, url, body, field):
+    response = send(client, "POST", url, body % ",".join(["true"] * 5000), tokens[role])
+    error = assert_envelope(response, 422, "validation_failed")
+    assert field in error["fields"], error
+    assert items_of(field, error["fields"]) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "role"), [("/api/v1/listings/", "exporter"), ("/api/v1/tokens/", "exporter")]
+)
+def test_a_body_over_8_mb_is_a_413_with_the_envelope(client, tokens, url, role):
+    # The limit the README states for CONNECTOR_MAX_UPLOAD_MB when it is not set.
+    body = b'{"title_zh": "' + b"a" * (8 * 1024 * 1024) + b'"}'
+    response = send(client, "POST", url, body, tokens[role])
+    assert_envelope(response, 413, "payload_too_large")
