@@ -13,12 +13,15 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate
 
 from connector.json_input import ExponentDecimal
+from connector.params import in_utc
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A number in scientific notation, as typed in a string ("1E+1", " 2.5e3 ").
 _EXPONENT_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+\s*")
 # Digits before the point of any number a person types here (prices, quantities, ids).
 MAX_DIGITS = 15
+MAX_OFFSET = 10**9
+TIME_OUT_OF_RANGE = _l("Enter a time between the years 1 and 9999 in UTC.")
 EXPONENT_MESSAGE = _l("Write the number in full, without an exponent (1000, not 1e3).")
 
 REQUIRED = {
@@ -58,8 +61,10 @@ class Integer(fields.Integer):
         _refuse_exponent(self, value)
         if isinstance(value, str):
             value = value.strip()
-            if not re.fullmatch(r"[+-]?\d{1,15}", value):
+            if not re.fullmatch(r"[+-]?\d+", value):
                 raise self.make_error("invalid")
+            if len(value.lstrip("+-")) > MAX_DIGITS:
+                raise self.make_error("too_large")
         elif isinstance(value, float | PyDecimal):
             if not _integral(value):
                 raise self.make_error("invalid")
@@ -117,6 +122,26 @@ class Decimal(fields.Decimal):
         elif isinstance(value, PyDecimal) and value.is_finite() and value.adjusted() >= MAX_DIGITS:
             raise self.make_error("too_large")
         return super()._validated(value)
+
+
+class AwareDateTime(fields.AwareDateTime):
+    """An ISO 8601 time with an offset, in UTC; one UTC cannot hold is refused, not a 500."""
+
+    default_error_messages = {
+        **REQUIRED,
+        "out_of_range": TIME_OUT_OF_RANGE,
+    }
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = in_utc(super()._deserialize(value, attr, data, **kwargs))
+        if moment is None:
+            raise self.make_error("out_of_range")
+        return moment
+
+
+def page_offset() -> Integer:
+    """``offset`` of a paged list, bounded so the database never sees an unbindable int."""
+    return Integer(load_default=0, validate=validate.Range(0, MAX_OFFSET))
 
 
 class Boolean(fields.Boolean):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Response, request, url_for
 from flask_babel import gettext as _
@@ -14,9 +14,11 @@ from connector.auth.principal import requires_api_role
 from connector.extensions import db
 from connector.feeds import service
 from connector.feeds.render import FORMATS, seller_item
+from connector.fields import TIME_OUT_OF_RANGE
 from connector.markets.model import Market
 from connector.models import Listing, Offer, Role, User
 from connector.offers.service import markets
+from connector.params import in_utc
 
 blp = Blueprint("feeds_api", __name__, url_prefix="", description="Seller feeds")
 
@@ -160,9 +162,10 @@ def _since(args: dict, market: Market) -> int | None:
             return service.decode_sync_token(raw, market.code)
         except service.BadCursor as exc:
             abort(422, errors={"updated_since": [str(exc)]})
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return service.since_from_time(market.code, moment)
+    utc = in_utc(moment)
+    if utc is None:
+        abort(422, errors={"updated_since": [str(TIME_OUT_OF_RANGE)]})
+    return service.since_from_time(market.code, utc)
 
 
 @blp.get("/markets")

@@ -81,7 +81,7 @@ class ShipmentQueryArgsSchema(Schema):
     )
     adapter = fields.String()
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = f.page_offset()
 
 
 class ShipmentFilterSchema(Schema):
