@@ -7,6 +7,7 @@ the error envelope is built, so one schema serves the API and the web form.
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal as PyDecimal
 
 from flask_babel import lazy_gettext as _l
@@ -15,7 +16,8 @@ from marshmallow import ValidationError, fields, validate
 from connector.json_input import ExponentDecimal
 from connector.params import in_utc
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 and C1 controls but tab and line breaks, which descriptions may hold.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # A number in scientific notation, as typed in a string ("1E+1", " 2.5e3 ").
 _EXPONENT_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+\s*")
 # Digits before the point of any number a person types here (prices, quantities, ids).
@@ -30,20 +32,58 @@ REQUIRED = {
 }
 
 
+CONTROL_MESSAGE = _l("Remove the control characters from this text.")
+INVISIBLE_MESSAGE = _l("Enter visible text, not only spaces or invisible marks.")
+# Blank to a reader though not whitespace to str.strip(): fillers that render as nothing.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+
+
+def text_problem(text: str):
+    """Why ``text`` cannot be stored as typed (a lazy message), or None.
+
+    Control characters (PostgreSQL refuses NUL; the rest break labels and CSV), and
+    text made only of zero-width, direction or blank marks, which reads as empty.
+    """
+    if _CONTROL.search(text):
+        return CONTROL_MESSAGE
+    if text.strip() and all(_invisible(char) for char in text):
+        return INVISIBLE_MESSAGE
+    return None
+
+
+def _invisible(char: str) -> bool:
+    return char.isspace() or char in _BLANK_LETTERS or unicodedata.category(char) == "Cf"
+
+
 class String(fields.String):
-    """Trimmed text without control characters (PostgreSQL rejects NUL bytes)."""
+    """Trimmed, visible text without control characters."""
 
     default_error_messages = {
         **REQUIRED,
         "invalid": _l("Enter text."),
-        "control": _l("Remove the control characters from this text."),
+        "control": CONTROL_MESSAGE,
+        "invisible": INVISIBLE_MESSAGE,
     }
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        if _CONTROL.search(text):
+        problem = text_problem(text)
+        if problem is CONTROL_MESSAGE:
             raise self.make_error("control")
+        if problem is INVISIBLE_MESSAGE:
+            raise self.make_error("invisible")
         return text.strip()
+
+
+class Email(String):
+    """An e-mail address that fits the 254 characters of the column and of RFC 5321."""
+
+    def __init__(self, **kwargs):
+        kwargs["validate"] = [
+            validate.Length(max=254, error=_l("Use at most 254 characters.")),
+            validate.Email(error=_l("Enter an e-mail address.")),
+        ]
+        super().__init__(**kwargs)
 
 
 class Integer(fields.Integer):

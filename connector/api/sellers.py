@@ -27,8 +27,8 @@ def _check_markets(values: list[str]) -> None:
 
 
 class SellerInSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(1, 120))
-    email = fields.Email(required=True)
+    name = f.String(required=True, validate=validate.Length(1, 120))
+    email = f.Email(required=True)
     markets = f.List(fields.String(), required=True, validate=validate.Length(min=1))
 
     @validates("markets")
@@ -46,7 +46,7 @@ class SellerPatchSchema(Schema):
 
 
 class KeyInSchema(Schema):
-    name = fields.String(load_default="api", validate=validate.Length(1, 80))
+    name = f.String(load_default="api", validate=validate.Length(1, 80))
 
 
 class KeySchema(Schema):

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from connector.extensions import db
-from connector.fields import EXPONENT_MESSAGE, has_exponent
+from connector.fields import EXPONENT_MESSAGE, has_exponent, text_problem
 from connector.fx.store import set_manual_rate
 from connector.models import FxProviderState, FxRate, User
 from connector.models.types import utcnow
@@ -111,6 +111,8 @@ def _read_rate_form(form) -> tuple[dict, dict[str, list[str]]]:
         errors["rate"] = [_("Give the rate as a positive number, such as 3450.5.")]
     if len(values["note"]) > 500:
         errors["note"] = [_("Use at most 500 characters.")]
+    elif text_problem(values["note"]):
+        errors["note"] = [str(text_problem(values["note"]))]
     values["parsed_rate"] = rate
     return values, errors
 

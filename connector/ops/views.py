@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from connector.auth.views import safe_next
 from connector.extensions import db
+from connector.fields import text_problem
 from connector.models import Shipment, ShipmentDocument
 from connector.offers.service import markets
 from connector.ops import actions, board, bulk, chart, fixes, labels, rq_state
@@ -342,6 +343,10 @@ def _changes_from_form(shipment: Shipment, current: dict | None) -> fixes.Change
         if raw is None:
             continue
         value = raw.strip()
+        problem = text_problem(value)
+        if problem:
+            errors[f"ship_to.{name}"] = [str(problem)]
+            continue
         if name in pii.MASKED:
             # Shown masked: an empty box keeps what is stored.
             if value:

@@ -22,23 +22,21 @@ class ShipToSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    name = fields.String(required=True, validate=validate.Length(1, 120))
-    phone = fields.String(
+    name = f.String(required=True, validate=validate.Length(1, 120))
+    phone = f.String(
         required=True,
         validate=validate.Length(5, 32),
         metadata={"description": "As the buyer writes it; checked for the market's country."},
     )
-    email = fields.Email(load_default=None, allow_none=True)
-    line1 = fields.String(required=True, validate=validate.Length(1, 200))
-    line2 = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    ward = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
-    district = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
-    city = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
-    province = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
-    postal_code = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=16)
-    )
-    country = fields.String(
+    email = f.Email(load_default=None, allow_none=True)
+    line1 = f.String(required=True, validate=validate.Length(1, 200))
+    line2 = f.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    ward = f.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
+    district = f.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
+    city = f.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
+    province = f.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
+    postal_code = f.String(load_default=None, allow_none=True, validate=validate.Length(max=16))
+    country = f.String(
         load_default=None,
         allow_none=True,
         validate=validate.Length(equal=2),
@@ -61,7 +59,7 @@ class OrderLineInSchema(Schema):
         unknown = RAISE
 
     offer_id = f.Integer(required=True, strict=True, validate=validate.Range(1, 2**63 - 1))
-    sku = fields.String(
+    sku = f.String(
         required=True,
         validate=validate.Length(1, 64),
         metadata={"description": "The variant's SKU, as in the offer document."},
@@ -77,14 +75,14 @@ class OrderInSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    market = fields.String(required=True, validate=validate.Length(equal=2))
-    mode = fields.String(
+    market = f.String(required=True, validate=validate.Length(equal=2))
+    mode = f.String(
         load_default=None,
         allow_none=True,
         validate=validate.OneOf(MODES),
         metadata={"description": "semi_managed or fully_managed; the market's default if absent."},
     )
-    reference = fields.String(
+    reference = f.String(
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=64),

@@ -126,6 +126,22 @@ def test_manual_rate_with_an_exponent_is_refused_beside_the_rate(app, ops_client
     assert audit_entries(app, action="fx.manual_rate") == []
 
 
+def test_manual_rate_note_with_control_characters_is_refused_beside_it(app, ops_client):
+    response = ops_client.post(
+        "/ops/fx/rates",
+        data={
+            "csrf_token": csrf_of(ops_client),
+            "base": "CNY",
+            "quote": "VND",
+            "rate": "3500",
+            "note": "bank\x00fixing",
+        },
+    )
+    assert response.status_code == 422
+    assert "control characters" in page_of(response).error_beside("note")
+    assert audit_entries(app, action="fx.manual_rate") == []
+
+
 @pytest.mark.parametrize("url", ["/ops/shipments?q=²", "/ops/shipments?q=99999999999999999999"])
 def test_board_search_for_something_that_is_not_an_id_finds_nothing(ops_client, url):
     response = ops_client.get(url)
