@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Response, request, url_for
+from flask import Response, request
 from flask_babel import gettext as _
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates
@@ -19,6 +19,7 @@ from connector.markets.model import Market
 from connector.models import Listing, Offer, Role, User
 from connector.offers.service import markets
 from connector.params import in_utc
+from connector.urls import public_base, public_url_for
 
 blp = Blueprint("feeds_api", __name__, url_prefix="", description="Seller feeds")
 
@@ -221,7 +222,7 @@ def market_offers(args: dict, code: str, user: User):
     etag = service.etag_of(page)
     headers = {"ETag": f'"{etag}"', "Cache-Control": "private, no-cache", "Vary": "Accept"}
     if page.next_cursor:
-        link = url_for(
+        link = public_url_for(
             "feeds_api.market_offers",
             code=market.code,
             cursor=page.next_cursor,
@@ -229,7 +230,6 @@ def market_offers(args: dict, code: str, user: User):
             lang=query.locale,
             format=query.fmt,
             ready_only=str(query.ready_only).lower(),
-            _external=True,
         )
         headers["Link"] = f'<{link}>; rel="next"'
         headers["X-Next-Cursor"] = page.next_cursor
@@ -270,7 +270,7 @@ def offer_detail(offer_id: int, user: User):
         offer.feed_seq,
         offer.document,
         locale,
-        request.host_url.rstrip("/"),
+        public_base(),
     )
     return {
         **item,

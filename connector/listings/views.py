@@ -82,7 +82,7 @@ def detail(listing_id: int):
     return render_template(
         "listings/detail.html",
         listing=listing,
-        data=service.listing_output(listing),
+        data=service.listing_output(listing, base=""),  # our own images, from this host
         language_name=form_data.language_name,
         offers=offers_of(listing.id),
         markets=markets(),
