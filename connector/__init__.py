@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import logging
-from decimal import Decimal
 from pathlib import Path
 
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
-from connector import config
+from connector import config, json_input
 
 
 class IdConverter(IntegerConverter):
@@ -23,11 +21,13 @@ class IdConverter(IntegerConverter):
 
 
 class DecimalJSONProvider(DefaultJSONProvider):
-    """Parse JSON numbers with a fraction as ``Decimal``: money never passes through float."""
+    """Parse JSON numbers with a fraction as ``Decimal``: money never passes through float.
+
+    Nesting and Unicode are checked too (``connector.json_input``).
+    """
 
     def loads(self, s, **kwargs):
-        kwargs.setdefault("parse_float", Decimal)
-        return json.loads(s, **kwargs)
+        return json_input.loads(s, **kwargs)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

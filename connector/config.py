@@ -75,8 +75,9 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict:
     """Build the Flask config mapping from environment variables."""
     env = os.environ if environ is None else environ
     instance_path = Path(env.get(PREFIX + "INSTANCE_PATH") or DEFAULT_INSTANCE)
-    # Room for a form with several full-size photos; one image is limited separately.
-    max_upload_mb = _int(env, "MAX_UPLOAD_MB", 64)
+    # Room for the form with a full-size photo (one image is limited separately); every
+    # body is read into memory and a JSON one is parsed whole, so no more than that.
+    max_upload_mb = _int(env, "MAX_UPLOAD_MB", 8)
     return {
         "INSTANCE_PATH": str(instance_path),
         "SECRET_KEY": _secret_key(env, instance_path),
@@ -93,7 +94,7 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict:
         # If Redis is down, serve rather than fail; the limit is a guard, not a gate.
         "RATELIMIT_SWALLOW_ERRORS": True,
         "JOB_TIMEOUT_SECONDS": _int(env, "JOB_TIMEOUT_SECONDS", 300),
-        # Whole request bodies: several images plus the form; a larger body is a 413.
+        # Whole request bodies; a larger body is a 413.
         "MAX_CONTENT_LENGTH": max_upload_mb * 1024 * 1024,
         "IMAGE_MAX_BYTES": _int(env, "IMAGE_MAX_KB", 5 * 1024) * 1024,
         "IMAGE_DIR": str(instance_path / "images"),

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from connector.api.common import ErrorEnvelopeSchema
+from connector import fields as f
+from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
 from connector.models import Role, User
 from connector.ops import audit
@@ -26,10 +26,10 @@ class AuditQueryArgsSchema(Schema):
     )
     target_id = fields.String(validate=validate.Length(1, 64))
     result = fields.String(validate=validate.OneOf(audit.RESULTS))
-    since = fields.AwareDateTime(metadata={"description": "Entries at or after this time."})
-    until = fields.AwareDateTime(metadata={"description": "Entries before this time."})
+    since = f.AwareDateTime(metadata={"description": "Entries at or after this time."})
+    until = f.AwareDateTime(metadata={"description": "Entries before this time."})
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10**9))
+    offset = f.page_offset()
 
 
 class AuditEntrySchema(Schema):

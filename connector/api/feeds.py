@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from flask import Response, request, url_for
+from flask import Response, request
 from flask_babel import gettext as _
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from connector.api.common import ErrorEnvelopeSchema
+from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
 from connector.extensions import db
 from connector.feeds import service
 from connector.feeds.render import FORMATS, seller_item
+from connector.fields import TIME_OUT_OF_RANGE
 from connector.markets.model import Market
 from connector.models import Listing, Offer, Role, User
 from connector.offers.service import markets
 from connector.offers.visibility import for_seller
+from connector.params import in_utc
+from connector.urls import public_base, public_url_for
 
 blp = Blueprint("feeds_api", __name__, url_prefix="", description="Seller feeds")
 
@@ -161,9 +164,10 @@ def _since(args: dict, market: Market) -> int | None:
             return service.decode_sync_token(raw, market.code)
         except service.BadCursor as exc:
             abort(422, errors={"updated_since": [str(exc)]})
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return service.since_from_time(market.code, moment)
+    utc = in_utc(moment)
+    if utc is None:
+        abort(422, errors={"updated_since": [str(TIME_OUT_OF_RANGE)]})
+    return service.since_from_time(market.code, utc)
 
 
 @blp.get("/markets")
@@ -219,7 +223,7 @@ def market_offers(args: dict, code: str, user: User):
     etag = service.etag_of(page)
     headers = {"ETag": f'"{etag}"', "Cache-Control": "private, no-cache", "Vary": "Accept"}
     if page.next_cursor:
-        link = url_for(
+        link = public_url_for(
             "feeds_api.market_offers",
             code=market.code,
             cursor=page.next_cursor,
@@ -227,7 +231,6 @@ def market_offers(args: dict, code: str, user: User):
             lang=query.locale,
             format=query.fmt,
             ready_only=str(query.ready_only).lower(),
-            _external=True,
         )
         headers["Link"] = f'<{link}>; rel="next"'
         headers["X-Next-Cursor"] = page.next_cursor
@@ -268,7 +271,7 @@ def offer_detail(offer_id: int, user: User):
         offer.feed_seq,
         offer.document,
         locale,
-        request.host_url.rstrip("/"),
+        public_base(),
     )
     document = for_seller(offer.document) if user.role == Role.SELLER else offer.document
     return {

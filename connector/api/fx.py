@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from connector.api.common import ErrorEnvelopeSchema
+from connector import fields as f
+from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
 from connector.extensions import db
 from connector.fields import Decimal as DecimalField
@@ -31,7 +31,7 @@ class ManualRateSchema(Schema):
         validate=validate.Range(Decimal("0.0000000001"), Decimal("100000000")),
         metadata={"description": "Units of `quote` per 1 `base`."},
     )
-    note = fields.String(load_default=None, validate=validate.Length(max=500))
+    note = f.String(load_default=None, validate=validate.Length(max=500))
 
 
 class RateSchema(Schema):

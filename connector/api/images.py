@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import request
 from flask_babel import gettext as _
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields
 
-from connector.api.common import ErrorEnvelopeSchema
+from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
 from connector.extensions import db
 from connector.listings.images import ImageRejected, store_image
 from connector.models import Role, User
+from connector.urls import public_url_for
 from jobs.images import enqueue_thumbnail
 
 blp = Blueprint("images_api", __name__, url_prefix="/images", description="Product images")
@@ -59,5 +60,5 @@ def upload_image(user: User):
     if not stored.has_thumbnail:
         enqueue_thumbnail(stored.sha256)
     body = StoredImageSchema().dump(stored)
-    body["url"] = url_for("images.original", sha256=stored.sha256, _external=True)
+    body["url"] = public_url_for("images.original", sha256=stored.sha256)
     return body, 201

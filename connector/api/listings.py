@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import request, url_for
 from flask_babel import gettext as _
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields
 
-from connector.api.common import ErrorEnvelopeSchema, json_body
+from connector.api.common import Blueprint, ErrorEnvelopeSchema, json_body
 from connector.auth.principal import requires_api_role
 from connector.listings import service
 from connector.listings.schemas import (
@@ -17,6 +17,7 @@ from connector.listings.schemas import (
     ListingQueryArgsSchema,
 )
 from connector.models import Role, User
+from connector.params import whole_number
 
 blp = Blueprint(
     "listings_api", __name__, url_prefix="/listings", description="Domestic listings (CNY)"
@@ -146,7 +147,7 @@ def _if_match_revision() -> int | None:
     header = request.headers.get("If-Match")
     if not header or header.strip() == "*":
         return None
-    value = header.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    revision = whole_number(header.strip().removeprefix("W/").strip('"'))
+    if revision is None:
         abort(400, message='If-Match must be a listing revision such as "3".')
-    return int(value)
+    return revision

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import jsonify, request, url_for
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy.exc import IntegrityError
 
-from connector.api.common import ErrorEnvelopeSchema, json_body
+from connector import fields as f
+from connector.api.common import Blueprint, ErrorEnvelopeSchema, json_body
 from connector.auth.principal import requires_api_role
 from connector.extensions import db
 from connector.models import Role, User
@@ -149,7 +150,7 @@ class OrderPageSchema(Schema):
 class OrderQueryArgsSchema(Schema):
     market = fields.String(validate=validate.Length(equal=2))
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = f.page_offset()
 
 
 class ShippingModeSchema(Schema):

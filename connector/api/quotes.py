@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import url_for
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields
 
-from connector.api.common import ErrorEnvelopeSchema, json_body
+from connector.api.common import Blueprint, ErrorEnvelopeSchema, json_body
 from connector.auth.principal import requires_api_role
 from connector.extensions import db
 from connector.models import Quote, Role, User

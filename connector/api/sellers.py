@@ -5,11 +5,12 @@ from __future__ import annotations
 import secrets
 
 from flask_babel import gettext as _
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates
 from sqlalchemy import select
 
-from connector.api.common import ErrorEnvelopeSchema
+from connector import fields as f
+from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
 from connector.auth.tokens import issue_token, revoke_token, token_view, tokens_of
 from connector.extensions import db
@@ -26,9 +27,9 @@ def _check_markets(values: list[str]) -> None:
 
 
 class SellerInSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(1, 120))
-    email = fields.Email(required=True)
-    markets = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    name = f.String(required=True, validate=validate.Length(1, 120))
+    email = f.Email(required=True)
+    markets = f.List(fields.String(), required=True, validate=validate.Length(min=1))
 
     @validates("markets")
     def _known(self, value, **kwargs):
@@ -36,7 +37,7 @@ class SellerInSchema(Schema):
 
 
 class SellerPatchSchema(Schema):
-    markets = fields.List(fields.String(), validate=validate.Length(min=1))
+    markets = f.List(fields.String(), validate=validate.Length(min=1))
     active = fields.Boolean()
 
     @validates("markets")
@@ -45,7 +46,7 @@ class SellerPatchSchema(Schema):
 
 
 class KeyInSchema(Schema):
-    name = fields.String(load_default="api", validate=validate.Length(1, 80))
+    name = f.String(load_default="api", validate=validate.Length(1, 80))
 
 
 class KeySchema(Schema):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import orjson
 from flask import Response
 from flask_babel import lazy_gettext as _l
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from connector.api.common import ErrorEnvelopeSchema
+from connector import fields as f
+from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.api.orders import (
     ErrorInfoSchema,
     OrderLineOutSchema,
@@ -74,17 +75,17 @@ class ShipmentPageSchema(Schema):
 
 
 class ShipmentQueryArgsSchema(Schema):
-    state = fields.List(
+    state = f.List(
         fields.String(validate=validate.OneOf([s.value for s in ShipmentState])),
         metadata={"description": "Repeat to ask for several states."},
     )
     adapter = fields.String()
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = f.page_offset()
 
 
 class ShipmentFilterSchema(Schema):
-    state = fields.List(fields.String(), load_default=list)
+    state = f.List(fields.String(), load_default=list)
     market = fields.String(load_default=None)
     adapter = fields.String(load_default=None)
     reason = fields.String(load_default=None)
@@ -92,8 +93,8 @@ class ShipmentFilterSchema(Schema):
 
 
 class RetryManySchema(Schema):
-    ids = fields.List(
-        fields.Integer(strict=True, validate=validate.Range(1, MAX_ID)),
+    ids = f.List(
+        f.Integer(strict=True, validate=validate.Range(1, MAX_ID)),
         validate=validate.Length(1, 500),
         metadata={"description": "Retry these now; each answers on its own."},
     )

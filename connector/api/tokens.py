@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 
-from connector.api.common import ErrorEnvelopeSchema
+from connector import fields as f
+from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
 from connector.auth.tokens import issue_token, revoke_token, token_view, tokens_of
 from connector.models import User
@@ -15,7 +16,7 @@ blp = Blueprint("tokens_api", __name__, url_prefix="/tokens", description="API t
 
 
 class TokenInSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(1, 80))
+    name = f.String(required=True, validate=validate.Length(1, 80))
 
 
 class TokenOutSchema(Schema):

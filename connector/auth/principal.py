@@ -15,13 +15,15 @@ from connector.extensions import db, login_manager
 from connector.models import ApiToken, Role, User
 from connector.models.account import hash_token
 from connector.models.types import utcnow
+from connector.params import whole_number
 
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+    number = whole_number(user_id, 1)
+    if number is None:
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, number)
     return user if user is not None and user.is_active else None
 
 

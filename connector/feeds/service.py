@@ -20,6 +20,7 @@ from connector.extensions import db
 from connector.feeds import render
 from connector.models import FeedCounter, Offer, OfferFeedItem
 from connector.models.offer import OfferStatus
+from connector.urls import public_base
 
 
 class BadCursor(ValueError):
@@ -194,7 +195,7 @@ def _listed(status: str, ready_only: bool) -> bool:
 
 def render_missing(offer_ids: list[int], locale: str, fmt: str) -> dict[int, bytes]:
     """Render offers not yet cached for this version, and keep the result for next time."""
-    public_url = current_app.config["PUBLIC_URL"].rstrip("/")
+    public_url = public_base()
     offers = db.session.execute(
         select(Offer.id, Offer.version, Offer.feed_seq, Offer.document).where(
             Offer.id.in_(offer_ids)
@@ -248,7 +249,7 @@ def assemble(page: FeedPage) -> bytes:
     if query.fmt == "csv":
         return render.csv_header() + b"".join(page.bodies)
     if query.fmt == "xml":
-        link = current_app.config["PUBLIC_URL"].rstrip("/")
+        link = public_base()
         return render.xml_head(query.market, link) + b"".join(page.bodies) + render.XML_TAIL
     import orjson
 

@@ -553,4 +553,4 @@ class ListingQueryArgsSchema(Schema):
         metadata={"description": "Only listings in this state."},
     )
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(0, 10_000_000))
+    offset = f.page_offset()

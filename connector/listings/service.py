@@ -25,6 +25,7 @@ from connector.models import (
     Variant,
 )
 from connector.models.types import utcnow
+from connector.urls import public_base
 
 log = logging.getLogger(__name__)
 
@@ -237,14 +238,17 @@ def listing_input(listing: Listing) -> dict:
     }
 
 
-def image_view(image: ListingImage) -> dict:
-    """An image as pages and the API show it: where to fetch it and its thumbnail."""
+def image_view(image: ListingImage, base: str) -> dict:
+    """An image as pages and the API show it: where to fetch it and its thumbnail.
+
+    ``base`` prefixes our own images' paths: the public URL in the API, "" on our pages.
+    """
     if image.sha256 and image.stored is not None:
         stored = image.stored
         return {
             "sha256": stored.sha256,
-            "url": url_for("images.original", sha256=stored.sha256, _external=True),
-            "thumbnail_url": url_for("images.thumbnail", sha256=stored.sha256, _external=True)
+            "url": base + url_for("images.original", sha256=stored.sha256),
+            "thumbnail_url": base + url_for("images.thumbnail", sha256=stored.sha256)
             if stored.has_thumbnail
             else None,
             "content_type": stored.content_type,
@@ -252,7 +256,8 @@ def image_view(image: ListingImage) -> dict:
     return {"sha256": None, "url": image.url, "thumbnail_url": None, "content_type": None}
 
 
-def listing_output(listing: Listing) -> dict:
+def listing_output(listing: Listing, base: str | None = None) -> dict:
+    """A listing as the API answers it; ``base`` as for ``image_view`` (default: public)."""
     data = listing_input(listing)
     data.update(
         id=listing.id,
@@ -262,6 +267,6 @@ def listing_output(listing: Listing) -> dict:
         created_at=listing.created_at,
         updated_at=listing.updated_at,
         submitted_at=listing.submitted_at,
-        images=[image_view(i) for i in listing.images],
+        images=[image_view(i, public_base() if base is None else base) for i in listing.images],
     )
     return data

@@ -23,6 +23,7 @@ from connector.listings import form_data, service
 from connector.models import Listing, ListingStatus, Role, Supplier
 from connector.offers import present
 from connector.offers.service import markets, offers_of
+from connector.params import page_number, whole_number
 from jobs.images import enqueue_thumbnail
 
 bp = Blueprint("onboarding", __name__)
@@ -61,8 +62,7 @@ def index():
     status = request.args.get("status") or None
     if status not in (None, *[s.value for s in ListingStatus]):
         status = None
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = page_number(request.args)
     items, total = service.page_of_listings(current_user, status, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     return render_template(
         "listings/index.html",
@@ -82,7 +82,7 @@ def detail(listing_id: int):
     return render_template(
         "listings/detail.html",
         listing=listing,
-        data=service.listing_output(listing),
+        data=service.listing_output(listing, base=""),  # our own images, from this host
         language_name=form_data.language_name,
         offers=offers_of(listing.id),
         markets=markets(),
@@ -112,7 +112,8 @@ def _chosen_supplier() -> tuple[int | None, dict[str, list[str]]]:
     if not _is_ops():
         return current_user.supplier_id, {}
     raw = request.form.get("supplier_id", "").strip()
-    supplier = db.session.get(Supplier, int(raw)) if raw.isdigit() else None
+    supplier_id = whole_number(raw, 1)
+    supplier = db.session.get(Supplier, supplier_id) if supplier_id else None
     if supplier is None:
         return None, {"supplier_id": [_("Choose the factory this listing belongs to.")]}
     return supplier.id, {}
@@ -170,8 +171,14 @@ def _save(listing: Listing | None, supplier_id: int | None, early_errors: dict):
 
 
 def _expected_revision() -> int | None:
+    """The revision the form was opened at; a form that says something else is a 400."""
     raw = request.form.get("revision", "")
-    return int(raw) if raw.isdigit() else None
+    if not raw:
+        return None
+    revision = whole_number(raw)
+    if revision is None:
+        abort(400)
+    return revision
 
 
 def _render_form(values: dict, errors: dict[str, list[str]], listing: Listing | None, status=200):

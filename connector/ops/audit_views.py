@@ -6,6 +6,7 @@ from flask import render_template, request
 
 from connector.ops import audit
 from connector.ops.blueprint import bp
+from connector.params import page_number
 
 PAGE_SIZE = 50
 
@@ -24,8 +25,7 @@ def query_from_args(args) -> audit.AuditQuery:
 @bp.get("/audit")
 def audit_page():
     query = query_from_args(request.args)
-    raw = request.args.get("page", "1")
-    page = int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+    page = page_number(request.args)
     entries, total = audit.page_of_entries(query, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     args = {k: v for k, v in vars(query).items() if v and k not in ("since", "until")}
     return render_template(

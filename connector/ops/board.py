@@ -20,6 +20,7 @@ from connector.extensions import db
 from connector.models import OrderLine, SalesOrder, Shipment, ShipmentAttempt
 from connector.models.types import utcnow
 from connector.orders.states import RETRYABLE, ShipmentState
+from connector.params import whole_number
 
 STATES = tuple(state.value for state in ShipmentState)
 # Where failures show first on the board: what needs a person, then what waits.
@@ -82,9 +83,10 @@ class ShipmentFilter:
             text = str(raw).strip()
             if not text:
                 continue
-            if not text.isdigit() or not 0 < int(text) <= MAX_ID:
+            shipment_id = whole_number(text, 1, MAX_ID)
+            if shipment_id is None:
                 raise BadFilter(f"{text!r} is not a shipment id")
-            clean_ids.append(int(text))
+            clean_ids.append(shipment_id)
         return cls(clean_states, market, adapter, reason, q, tuple(dict.fromkeys(clean_ids)))
 
     @classmethod
@@ -159,8 +161,9 @@ def _search(q: str):
         Shipment.idempotency_key == text,
         SalesOrder.reference == text,
     ]
-    if text.isdigit() and int(text) <= MAX_ID:
-        options.append(Shipment.order_id == int(text))
+    order_id = whole_number(text)
+    if order_id is not None:
+        options.append(Shipment.order_id == order_id)
     pattern = upper.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     options.append(
         exists().where(

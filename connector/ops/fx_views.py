@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from connector.extensions import db
+from connector.fields import EXPONENT_MESSAGE, has_exponent, text_problem
 from connector.fx.store import set_manual_rate
 from connector.models import FxProviderState, FxRate, User
 from connector.models.types import utcnow
@@ -99,14 +100,19 @@ def _read_rate_form(form) -> tuple[dict, dict[str, list[str]]]:
             errors[name] = [_("Give a three-letter currency code, such as CNY.")]
     if not errors and values["base"] == values["quote"]:
         errors["quote"] = [_("Choose two different currencies.")]
+    typed = values["rate"].replace(",", "").replace(" ", "")
     try:
-        rate = Decimal(values["rate"].replace(",", "").replace(" ", ""))
+        rate = Decimal(typed)
     except InvalidOperation:
         rate = None
-    if rate is None or not rate.is_finite() or not MIN_RATE <= rate <= MAX_RATE:
+    if has_exponent(typed):
+        errors["rate"] = [str(EXPONENT_MESSAGE)]
+    elif rate is None or not rate.is_finite() or not MIN_RATE <= rate <= MAX_RATE:
         errors["rate"] = [_("Give the rate as a positive number, such as 3450.5.")]
     if len(values["note"]) > 500:
         errors["note"] = [_("Use at most 500 characters.")]
+    elif text_problem(values["note"]):
+        errors["note"] = [str(text_problem(values["note"]))]
     values["parsed_rate"] = rate
     return values, errors
 

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from connector.auth.views import safe_next
 from connector.extensions import db
+from connector.fields import text_problem
 from connector.models import Shipment, ShipmentDocument
 from connector.offers.service import markets
 from connector.ops import actions, board, bulk, chart, fixes, labels, rq_state
@@ -27,6 +28,7 @@ from connector.orders import pii
 from connector.orders.parcel import measure
 from connector.orders.service import supplier_name
 from connector.orders.states import FINAL, RETRYABLE
+from connector.params import page_number, whole_number
 
 PAGE_SIZE = 50
 CHART_DAYS = 14
@@ -61,15 +63,10 @@ def _filter_or_400() -> tuple[board.ShipmentFilter, str | None]:
         return board.ShipmentFilter(), str(exc)
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
-
-
 @bp.get("/shipments", endpoint="board")
 def board_page():
     flt, problem = _filter_or_400()
-    page = _page_number()
+    page = page_number(request.args)
     rows, total = board.page_of_shipments(flt, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     facets = board.facet_counts(flt)
     failures = board.failures_by_day(CHART_DAYS, flt)
@@ -245,8 +242,9 @@ def cancel_one(shipment_id: int):
 def _selected_ids() -> list[int]:
     ids = []
     for raw in request.form.getlist("id"):
-        if raw.isdigit() and 0 < int(raw) <= board.MAX_ID:
-            ids.append(int(raw))
+        shipment_id = whole_number(raw, 1)
+        if shipment_id is not None:
+            ids.append(shipment_id)
     return ids
 
 
@@ -345,6 +343,10 @@ def _changes_from_form(shipment: Shipment, current: dict | None) -> fixes.Change
         if raw is None:
             continue
         value = raw.strip()
+        problem = text_problem(value)
+        if problem:
+            errors[f"ship_to.{name}"] = [str(problem)]
+            continue
         if name in pii.MASKED:
             # Shown masked: an empty box keeps what is stored.
             if value:
@@ -355,10 +357,10 @@ def _changes_from_form(shipment: Shipment, current: dict | None) -> fixes.Change
         raw = (request.form.get(f"weight.{line.id}") or "").strip()
         if not raw:
             continue
-        if not raw.isdigit():
+        grams = whole_number(raw)
+        if grams is None:
             errors[f"weight.{line.id}"] = [_("Give the weight in whole grams, 1 to 1000000.")]
             continue
-        grams = int(raw)
         if grams != line.unit_weight_g:
             changes.unit_weights[line.id] = grams
     service = (request.form.get("service") or "").strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, pre_load, validate
 
+from connector import fields as f
 from connector.markets.model import MODES
 
 
@@ -21,23 +22,21 @@ class ShipToSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    name = fields.String(required=True, validate=validate.Length(1, 120))
-    phone = fields.String(
+    name = f.String(required=True, validate=validate.Length(1, 120))
+    phone = f.String(
         required=True,
         validate=validate.Length(5, 32),
         metadata={"description": "As the buyer writes it; checked for the market's country."},
     )
-    email = fields.Email(load_default=None, allow_none=True)
-    line1 = fields.String(required=True, validate=validate.Length(1, 200))
-    line2 = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    ward = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
-    district = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
-    city = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
-    province = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
-    postal_code = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=16)
-    )
-    country = fields.String(
+    email = f.Email(load_default=None, allow_none=True)
+    line1 = f.String(required=True, validate=validate.Length(1, 200))
+    line2 = f.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    ward = f.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
+    district = f.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
+    city = f.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
+    province = f.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
+    postal_code = f.String(load_default=None, allow_none=True, validate=validate.Length(max=16))
+    country = f.String(
         load_default=None,
         allow_none=True,
         validate=validate.Length(equal=2),
@@ -59,15 +58,13 @@ class OrderLineInSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    offer_id = fields.Integer(required=True, strict=True, validate=validate.Range(1, 2**63 - 1))
-    sku = fields.String(
+    offer_id = f.Integer(required=True, strict=True, validate=validate.Range(1, 2**63 - 1))
+    sku = f.String(
         required=True,
         validate=validate.Length(1, 64),
         metadata={"description": "The variant's SKU, as in the offer document."},
     )
-    quantity = fields.Integer(
-        required=True, strict=True, validate=validate.Range(min=1, max=1_000_000)
-    )
+    quantity = f.Integer(required=True, strict=True, validate=validate.Range(min=1, max=1_000_000))
 
     @pre_load
     def _normalise(self, data, **kwargs):
@@ -75,19 +72,19 @@ class OrderLineInSchema(Schema):
 
 
 class QuoteInSchema(Schema):
-    """Lines, mode and destination market to price exactly."""
+    """Lines, mode and destination market: what a quote prices and an order asks for."""
 
     class Meta:
         unknown = RAISE
 
-    market = fields.String(required=True, validate=validate.Length(equal=2))
-    mode = fields.String(
+    market = f.String(required=True, validate=validate.Length(equal=2))
+    mode = f.String(
         load_default=None,
         allow_none=True,
         validate=validate.OneOf(MODES),
         metadata={"description": "semi_managed or fully_managed; the market's default if absent."},
     )
-    lines = fields.List(
+    lines = f.List(
         fields.Nested(OrderLineInSchema), required=True, validate=validate.Length(1, 100)
     )
 
@@ -99,37 +96,17 @@ class QuoteInSchema(Schema):
         return data
 
 
-class OrderInSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    market = fields.String(required=True, validate=validate.Length(equal=2))
-    mode = fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=validate.OneOf(MODES),
-        metadata={"description": "semi_managed or fully_managed; the market's default if absent."},
-    )
-    reference = fields.String(
+class OrderInSchema(QuoteInSchema):
+    reference = f.String(
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=64),
         metadata={"description": "Your own order number, shown back to you."},
     )
-    lines = fields.List(
-        fields.Nested(OrderLineInSchema), required=True, validate=validate.Length(1, 100)
-    )
     ship_to = fields.Nested(ShipToSchema, required=True)
-    quote_id = fields.String(
+    quote_id = f.String(
         load_default=None,
         allow_none=True,
         validate=validate.Length(1, 40),
         metadata={"description": "A quote from POST /api/v1/quotes: charged exactly."},
     )
-
-    @pre_load
-    def _normalise(self, data, **kwargs):
-        data = _strip(data)
-        if isinstance(data, dict) and isinstance(data.get("market"), str):
-            data["market"] = data["market"].upper()
-        return data

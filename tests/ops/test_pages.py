@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from tests.conftest import bearer
 from tests.ops.conftest import csrf_of, flashes, page_of
 from tests.ops.support import (
@@ -112,6 +114,51 @@ def test_manual_rate_errors_sit_beside_their_fields(app, ops_client):
     assert "two different currencies" in page.error_beside("quote")
     assert "positive number" in page.error_beside("rate")
     assert audit_entries(app, action="fx.manual_rate") == []
+
+
+def test_manual_rate_with_an_exponent_is_refused_beside_the_rate(app, ops_client):
+    response = ops_client.post(
+        "/ops/fx/rates",
+        data={"csrf_token": csrf_of(ops_client), "base": "CNY", "quote": "VND", "rate": "3.5e3"},
+    )
+    assert response.status_code == 422
+    assert "without an exponent" in page_of(response).error_beside("rate")
+    assert audit_entries(app, action="fx.manual_rate") == []
+
+
+def test_manual_rate_note_with_control_characters_is_refused_beside_it(app, ops_client):
+    response = ops_client.post(
+        "/ops/fx/rates",
+        data={
+            "csrf_token": csrf_of(ops_client),
+            "base": "CNY",
+            "quote": "VND",
+            "rate": "3500",
+            "note": "bank\x00fixing",
+        },
+    )
+    assert response.status_code == 422
+    assert "control characters" in page_of(response).error_beside("note")
+    assert audit_entries(app, action="fx.manual_rate") == []
+
+
+@pytest.mark.parametrize("url", ["/ops/shipments?q=²", "/ops/shipments?q=99999999999999999999"])
+def test_board_search_for_something_that_is_not_an_id_finds_nothing(ops_client, url):
+    response = ops_client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/ops/shipments", "/ops/audit"])
+@pytest.mark.parametrize("page", ["²", "99999999999999999999"])
+def test_a_page_that_is_not_a_page_number_is_a_404(ops_client, url, page):
+    assert ops_client.get(url, query_string={"page": page}).status_code == 404
+
+
+@pytest.mark.parametrize("ids", ["²,1", "1,99999999999999999999"])
+def test_board_ids_that_are_not_ids_are_a_filter_problem(ops_client, ids):
+    response = ops_client.get("/ops/shipments", query_string={"ids": ids})
+    assert response.status_code == 400
+    assert "is not a shipment id" in response.get_data(as_text=True)
 
 
 def test_jobs_page_shows_queues_failed_jobs_and_workers(app, ops_client):

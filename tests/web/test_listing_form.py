@@ -126,6 +126,13 @@ BAD_INPUT = [
         {"variants.2.price": "abc"}, "variants.2.price", "Enter a number", id="price-not-a-number"
     ),
     pytest.param(
+        {"price_tiers.0.unit_price": "2.35e1"},
+        "price_tiers.0.unit_price",
+        "without an exponent",
+        id="price-with-exponent",
+    ),
+    pytest.param({"moq": "1E+2"}, "moq", "without an exponent", id="moq-with-exponent"),
+    pytest.param(
         {"variants.2.price_delta": "1.00"},
         "variants.2.price_delta",
         "not both",
@@ -405,6 +412,20 @@ def test_index_filters_by_status(exporter):
     submitted = get_page(exporter, "/listings?status=submitted")
     assert "纯棉圆领短袖T恤" in submitted.html
     assert "只是草稿" not in submitted.html
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "²", "0", "-1"])
+def test_index_page_that_is_not_a_page_number_is_a_404(exporter, page):
+    response = exporter.get("/listings", query_string={"page": page})
+    assert response.status_code == 404
+
+
+def test_edit_form_whose_revision_is_not_a_number_is_a_400(app, exporter, listing_form):
+    response = post_listing(exporter, listing_form)
+    url = f"/listings/{int(response.location.rsplit('/', 1)[1])}/edit"
+    opened = get_page(exporter, url).form_values()
+    response = exporter.post(url, data={**opened, "revision": "²", "action": "submit"})
+    assert response.status_code == 400
 
 
 # --- languages -------------------------------------------------------------------------
