@@ -35,6 +35,13 @@ class AddressRejected(Rejected):
     code = "address_rejected"
 
 
+class PhoneNotAccepted(AddressRejected):
+    """The service does not deliver to this kind of number (say, a landline where its
+    couriers call mobiles only). ``code`` names the service's rule: ``mobile_only``."""
+
+    code = "phone_not_accepted"
+
+
 class AuthFailed(AdapterError):
     """The credentials are wrong or revoked: a person must fix the configuration."""
 
@@ -195,10 +202,18 @@ class ShippingAdapter(Protocol):
     """One service that takes shipments: a carrier or a warehouse."""
 
     name: str
+    label: str  # how sellers and ops know the service: "GHN", "CDEK"
     kind: str  # carrier | warehouse
     sandbox: bool
     # Ship-to fields the service needs beyond name, phone and line1.
     required_address_fields: tuple[str, ...]
+
+    @staticmethod
+    def phone_for_service(e164: str) -> str:
+        """The buyer's number exactly as the service is sent it; :class:`PhoneNotAccepted`
+        when the service cannot deliver to such a number. Order intake asks this too,
+        so what is accepted there is what is sent."""
+        ...
 
     def create(self, request: ShipmentRequest) -> Booking: ...
 

@@ -13,6 +13,8 @@
 * ``POST /v2/print/barcodes`` then ``GET /v2/print/barcodes/<uuid>`` until
   ``READY``, then the PDF at its ``url``: the parcel's barcode label.
 * ``DELETE /v2/orders/<uuid>`` cancels an order not yet handed over.
+* ``recipient.phones[].number`` is the number in international format (``+7...``);
+  landlines are accepted, so E.164 goes as it is.
 * The ``ORDER_STATUS`` webhook posts ``{"type": "ORDER_STATUS", "uuid": ...,
   "attributes": {"number", "cdek_number", "code", "status_date_time", ...}}``.
 
@@ -397,8 +399,14 @@ class CdekAdapter:
     """Semi-managed parcels in Kazakhstan and Uzbekistan through CDEK."""
 
     name = PROVIDER
+    label = "CDEK"
     kind = "carrier"
     required_address_fields = ("city",)
+
+    @staticmethod
+    def phone_for_service(e164: str) -> str:
+        """CDEK takes any number (mobile or landline) in international format."""
+        return e164
 
     def __init__(
         self,
