@@ -12,6 +12,7 @@ Nothing in here logs a request: requests carry the buyer's name, phone and addre
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
@@ -180,19 +181,20 @@ class TokenStore(Protocol):
 
 
 class MemoryTokenStore:
-    """A per-process token store, for tests and scripts."""
+    """A per-process token store, for tests and scripts (``clock``: epoch seconds)."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] | None = None) -> None:
         self._values: dict[str, tuple[str, float]] = {}
+        self._clock = clock or (lambda: datetime.now(UTC).timestamp())
 
     def get(self, name: str) -> str | None:
         entry = self._values.get(name)
-        if entry is None or entry[1] <= datetime.now(UTC).timestamp():
+        if entry is None or entry[1] <= self._clock():
             return None
         return entry[0]
 
     def set(self, name: str, value: str, ttl_seconds: int) -> None:
-        self._values[name] = (value, datetime.now(UTC).timestamp() + ttl_seconds)
+        self._values[name] = (value, self._clock() + ttl_seconds)
 
     def delete(self, name: str) -> None:
         self._values.pop(name, None)
