@@ -273,18 +273,34 @@ def timeout_of(settings: dict, default: tuple[float, float] = (3.05, 10.0)) -> t
     return (float(raw[0]), float(raw[1]))
 
 
-_DIGITS = re.compile(r"\+?\d[\d\s.-]{6,}\d")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# A phone-like number: optional +, digits with spaces, dots, dashes or brackets between
+# them, standing on its own. Not a piece of a URL path, host name, port or id: digits
+# right after a word character, "/", "." or "-", or right before one, are left alone.
+_PHONE_LIKE = re.compile(r"(?<![\w/.-])\+?\(?\d[\d ().-]{5,24}\d\)?(?![\w/]|[-.:]\w)")
+_IP_ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Bounded and anchored at the start of a word: a long run of word characters (an HTML
+# error page) must not make this quadratic.
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}\.[\w.-]{1,190}")
+
+
+def _mask_phone(match: re.Match) -> str:
+    text = match.group(0)
+    digits = sum(char.isdigit() for char in text)
+    if digits < 7 or _IP_ADDRESS.fullmatch(text) or _ISO_DATE.fullmatch(text):
+        return text
+    return "***"  # more than a phone's 15 digits may still hold one: masked too
 
 
 def scrub(message: str, *secrets: str | None, limit: int = 480) -> str:
     """A service's error message fit to store and log: no phone numbers, e-mails
-    or the given strings (the buyer's name and address), and not too long."""
+    or the given strings (the buyer's name and address), and not too long. URLs,
+    host names, ports and ids keep their digits: ops need them to act."""
     text = str(message or "")
     for value in secrets:
         if value and len(value) >= 3:
             text = text.replace(value, "***")
-    text = _EMAIL.sub("***", _DIGITS.sub("***", text))
+    text = _PHONE_LIKE.sub(_mask_phone, _EMAIL.sub("***", text))
     return text[:limit]
 
 
