@@ -43,6 +43,20 @@ class ProviderUnavailable(AdapterError):
     transient = True
 
 
+class ProviderUnreachable(ProviderUnavailable):
+    """Nothing reached the service (connection refused, name not resolved, connect
+    timeout): it cannot have acted, so sending again is safe."""
+
+    code = "connection_failed"
+
+
+class OutcomeUnknown(ProviderUnavailable):
+    """The request went out and no answer came back (read timeout, connection dropped):
+    the service may have acted on it. Look our key up there before sending it again."""
+
+    code = "outcome_unknown"
+
+
 class ProviderNotConfigured(AdapterError):
     """No URL or credentials are configured for this service."""
 

@@ -7,9 +7,12 @@ platforms set them.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import orjson
@@ -30,20 +33,40 @@ def database_url(raw: str | None, instance_path: Path) -> str:
     return raw
 
 
+def instance_secret(instance_path: Path, name: str, make: Callable[[], str]) -> str:
+    """A secret made once per install and kept in the instance folder (mode 0600).
+
+    Every process of an install (gunicorn workers, the RQ worker, the sandbox) must
+    read the same value, and several may start at once on a fresh install: the value
+    is written whole to a temporary file, then linked into place, which fails when
+    another process got there first; everyone then reads the one that won.
+    """
+    path = instance_path / name
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=instance_path, prefix=f".{name}.")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(make())
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(temporary)
+    return path.read_text().strip()
+
+
 def _secret_key(environ: Mapping[str, str], instance_path: Path) -> str:
     """The session key must be the same in every gunicorn worker, so a generated
     one is kept in the instance folder rather than made per process."""
     configured = environ.get(PREFIX + "SECRET_KEY")
     if configured:
         return configured
-    key_file = instance_path / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
-    return key
+    return instance_secret(instance_path, "secret_key", lambda: secrets.token_urlsafe(48))
 
 
 def _int(environ: Mapping[str, str], name: str, default: int) -> int:
@@ -165,15 +188,15 @@ def _pii_keys(environ: Mapping[str, str], instance_path: Path) -> list[str]:
         return configured
     from cryptography.fernet import Fernet
 
-    key_file = instance_path / "pii_key"
-    instance_path.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return [key_file.read_text().strip()]
-    with os.fdopen(fd, "w") as handle:
-        handle.write(Fernet.generate_key().decode())
-    return [key_file.read_text().strip()]
+    return [instance_secret(instance_path, "pii_key", lambda: Fernet.generate_key().decode())]
+
+
+def webhook_secret(instance_path: Path, service: str) -> str:
+    """The sandbox webhook secret of one service: its own per install (derived from a
+    key made once in the instance folder), so no two installs, and no two services,
+    share one, and a secret seen in one service's URL tells nothing of another's."""
+    key = instance_secret(instance_path, "webhook_key", lambda: secrets.token_hex(32))
+    return hmac.new(key.encode(), f"webhook:{service}".encode(), hashlib.sha256).hexdigest()
 
 
 def _timeout(environ: Mapping[str, str], name: str, default: tuple[float, float]) -> list:
@@ -208,6 +231,14 @@ def fulfilment_settings(environ: Mapping[str, str], instance_path: Path) -> dict
     def secret(name: str, sandbox: bool, sandbox_value: str) -> str | None:
         return env.get(PREFIX + name) or (sandbox_value if sandbox else None)
 
+    def hook_secret(name: str, sandbox: bool, service: str) -> str | None:
+        """Configured, or made for this install when the service is the sandbox; a real
+        service without one receives no webhooks (they answer 404)."""
+        configured = env.get(PREFIX + name)
+        if configured or not sandbox:
+            return configured or None
+        return webhook_secret(instance_path, service)
+
     return {
         "PII_KEYS": _pii_keys(env, instance_path),
         "SANDBOX_HOST": host,
@@ -221,7 +252,7 @@ def fulfilment_settings(environ: Mapping[str, str], instance_path: Path) -> dict
                 "shop_id": secret("GHN_SHOP_ID", ghn_sandbox, "885"),
                 "service_type_id": _int(env, "GHN_SERVICE_TYPE_ID", 2),
                 "required_note": env.get(PREFIX + "GHN_REQUIRED_NOTE") or "KHONGCHOXEMHANG",
-                "webhook_secret": secret("GHN_WEBHOOK_SECRET", ghn_sandbox, "sandbox-ghn-hook"),
+                "webhook_secret": hook_secret("GHN_WEBHOOK_SECRET", ghn_sandbox, "ghn"),
                 "timeout": _timeout(env, "GHN_TIMEOUT", (3.05, 10.0)),
             },
             "cdek": {
@@ -231,7 +262,7 @@ def fulfilment_settings(environ: Mapping[str, str], instance_path: Path) -> dict
                 "client_secret": secret("CDEK_CLIENT_SECRET", cdek_sandbox, "sandbox-cdek-secret"),
                 "tariff_code": _int(env, "CDEK_TARIFF_CODE", 137),
                 "shipment_point": secret("CDEK_SHIPMENT_POINT", cdek_sandbox, "ALA15"),
-                "webhook_secret": secret("CDEK_WEBHOOK_SECRET", cdek_sandbox, "sandbox-cdek-hook"),
+                "webhook_secret": hook_secret("CDEK_WEBHOOK_SECRET", cdek_sandbox, "cdek"),
                 "timeout": _timeout(env, "CDEK_TIMEOUT", (3.05, 10.0)),
                 "poll_attempts": _int(env, "CDEK_POLL_ATTEMPTS", 6),
                 "poll_interval": _float(env, "CDEK_POLL_INTERVAL", 0.5),
@@ -241,7 +272,9 @@ def fulfilment_settings(environ: Mapping[str, str], instance_path: Path) -> dict
                 "sandbox": wh_sandbox,
                 "api_key": secret("WAREHOUSE_API_KEY", wh_sandbox, "sandbox-warehouse-key"),
                 "warehouse_code": env.get(PREFIX + "WAREHOUSE_CODE") or "YW01",
-                "webhook_secret": secret("WAREHOUSE_WEBHOOK_SECRET", wh_sandbox, "sandbox-wh-hook"),
+                "webhook_secret": hook_secret(
+                    "WAREHOUSE_WEBHOOK_SECRET", wh_sandbox, "consolidation"
+                ),
                 "timeout": _timeout(env, "WAREHOUSE_TIMEOUT", (3.05, 10.0)),
             },
         },

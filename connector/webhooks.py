@@ -5,7 +5,11 @@ read: GHN and CDEK can only be given a URL, so theirs carries ``?token=<secret>`
 (or the ``X-Webhook-Token`` header); the warehouse signs its body
 (``X-Warehouse-Signature``, HMAC-SHA256 with a timestamp). Unknown services,
 services without a configured secret and shipments we do not know answer 404;
-a missing or wrong secret answers 401. Events are deduplicated and only move a
+a missing or wrong secret answers 401. A service is only heard about its own
+shipments (another service's key is an unknown shipment), and only as far as the
+shipment's state allows (``tracking.verdict``): an event about a shipment the
+service never confirmed, or one claiming another outcome for a settled shipment,
+answers 409 and changes nothing. Events are deduplicated and only move a
 shipment's state forward (``connector.orders.tracking``); the answer is 200
 once they are stored, which is what GHN waits for before it stops retrying.
 """
@@ -24,6 +28,7 @@ from connector import json_input
 from connector.errors import error_response
 from connector.extensions import db
 from connector.orders import tracking
+from connector.orders.states import EventVerdict
 
 log = logging.getLogger(__name__)
 
@@ -67,16 +72,35 @@ def receive(name: str):
         events = parser(json_input.loads(body, parse_float=float))
     except (ValueError, BadResponse):
         return error_response(400, "The webhook body is not understood.", code="bad_webhook")
-    recorded = matched = 0
+    matched = []
     for event in events:
         shipment = tracking.find_shipment(name, event)
-        if shipment is None:
-            continue
-        matched += 1
-        recorded += tracking.record(shipment, [event], "webhook")
+        if shipment is not None:
+            matched.append((shipment, event))
     if events and not matched:
         db.session.rollback()
         return error_response(404, "No such shipment.", code="unknown_shipment")
+    refused = [
+        (shipment, event)
+        for shipment, event in matched
+        if tracking.verdict(shipment, event) == EventVerdict.REFUSE
+    ]
+    if refused:
+        db.session.rollback()
+        for shipment, event in refused:
+            log.warning(
+                "%s webhook refused: %s for shipment %s in state %s",
+                name,
+                event.status,
+                shipment.id,
+                shipment.state,
+            )
+        return error_response(
+            409, "The event does not fit the shipment's state.", code="event_refused"
+        )
+    recorded = 0
+    for shipment, event in matched:
+        recorded += tracking.record(shipment, [event], "webhook")
     db.session.commit()
     return jsonify({"ok": True, "events": len(events), "recorded": recorded})
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 
 from flask import Response, jsonify, request
 
@@ -57,8 +58,11 @@ class CdekSimulator(ParcelSimulator):
         processing_delay: float = 0.0,
         unserved_cities: tuple[str, ...] = ("Байконур",),
         unique_references: bool = True,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.client_id = client_id
+        # When tokens expire; a test may pass its own clock to move time on instantly.
+        self.clock = clock
         self.client_secret = client_secret
         self.token_ttl = token_ttl
         self.processing_delay = processing_delay
@@ -109,7 +113,7 @@ class CdekSimulator(ParcelSimulator):
             return _json(401, {"error": "invalid_client", "error_description": "Bad credentials"})
         token = random_code(40)
         with self._registry_lock:
-            self.tokens[token] = time.time() + self.token_ttl
+            self.tokens[token] = self.clock() + self.token_ttl
             self.tokens_issued += 1
         return jsonify(
             {
@@ -124,7 +128,7 @@ class CdekSimulator(ParcelSimulator):
     def _authorized(self):
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         expires = self.tokens.get(token.strip()) if scheme.lower() == "bearer" else None
-        if expires is None or expires < time.time():
+        if expires is None or expires <= self.clock():
             return _json(401, {"error": "invalid_token", "error_description": "Token expired"})
         return None
 

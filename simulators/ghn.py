@@ -18,7 +18,9 @@ from flask import Response, jsonify, request
 from simulators.sandbox import ParcelSimulator, now_iso, random_code
 
 REQUIRED = ("to_name", "to_phone", "to_address", "weight", "payment_type_id", "required_note")
-PHONE = re.compile(r"^0\d{9}$")
+# GHN calls the buyer: a Vietnamese mobile as dialled at home (0 + 3/5/7/8/9 + 8 digits).
+# Landlines (02x, eleven digits) and numbers in international form are PHONE_INVALID.
+PHONE = re.compile(r"^0[35789]\d{8}$")
 ROUTE = ("ready_to_pick", "picking", "picked", "transporting", "delivering", "delivered")
 CANCELLABLE = ("ready_to_pick", "picking")
 

@@ -12,6 +12,7 @@ Nothing in here logs a request: requests carry the buyer's name, phone and addre
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
@@ -33,6 +34,13 @@ class AddressRejected(Rejected):
     """The service refuses the destination (unknown or unserved area, bad phone)."""
 
     code = "address_rejected"
+
+
+class PhoneNotAccepted(AddressRejected):
+    """The service does not deliver to this kind of number (say, a landline where its
+    couriers call mobiles only). ``code`` names the service's rule: ``mobile_only``."""
+
+    code = "phone_not_accepted"
 
 
 class AuthFailed(AdapterError):
@@ -173,19 +181,20 @@ class TokenStore(Protocol):
 
 
 class MemoryTokenStore:
-    """A per-process token store, for tests and scripts."""
+    """A per-process token store, for tests and scripts (``clock``: epoch seconds)."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] | None = None) -> None:
         self._values: dict[str, tuple[str, float]] = {}
+        self._clock = clock or (lambda: datetime.now(UTC).timestamp())
 
     def get(self, name: str) -> str | None:
         entry = self._values.get(name)
-        if entry is None or entry[1] <= datetime.now(UTC).timestamp():
+        if entry is None or entry[1] <= self._clock():
             return None
         return entry[0]
 
     def set(self, name: str, value: str, ttl_seconds: int) -> None:
-        self._values[name] = (value, datetime.now(UTC).timestamp() + ttl_seconds)
+        self._values[name] = (value, self._clock() + ttl_seconds)
 
     def delete(self, name: str) -> None:
         self._values.pop(name, None)
@@ -195,10 +204,18 @@ class ShippingAdapter(Protocol):
     """One service that takes shipments: a carrier or a warehouse."""
 
     name: str
+    label: str  # how sellers and ops know the service: "GHN", "CDEK"
     kind: str  # carrier | warehouse
     sandbox: bool
     # Ship-to fields the service needs beyond name, phone and line1.
     required_address_fields: tuple[str, ...]
+
+    @staticmethod
+    def phone_for_service(e164: str) -> str:
+        """The buyer's number exactly as the service is sent it; :class:`PhoneNotAccepted`
+        when the service cannot deliver to such a number. Order intake asks this too,
+        so what is accepted there is what is sent."""
+        ...
 
     def create(self, request: ShipmentRequest) -> Booking: ...
 
@@ -256,18 +273,34 @@ def timeout_of(settings: dict, default: tuple[float, float] = (3.05, 10.0)) -> t
     return (float(raw[0]), float(raw[1]))
 
 
-_DIGITS = re.compile(r"\+?\d[\d\s.-]{6,}\d")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# A phone-like number: optional +, digits with spaces, dots, dashes or brackets between
+# them, standing on its own. Not a piece of a URL path, host name, port or id: digits
+# right after a word character, "/", "." or "-", or right before one, are left alone.
+_PHONE_LIKE = re.compile(r"(?<![\w/.-])\+?\(?\d[\d ().-]{5,24}\d\)?(?![\w/]|[-.:]\w)")
+_IP_ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Bounded and anchored at the start of a word: a long run of word characters (an HTML
+# error page) must not make this quadratic.
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}\.[\w.-]{1,190}")
+
+
+def _mask_phone(match: re.Match) -> str:
+    text = match.group(0)
+    digits = sum(char.isdigit() for char in text)
+    if digits < 7 or _IP_ADDRESS.fullmatch(text) or _ISO_DATE.fullmatch(text):
+        return text
+    return "***"  # more than a phone's 15 digits may still hold one: masked too
 
 
 def scrub(message: str, *secrets: str | None, limit: int = 480) -> str:
     """A service's error message fit to store and log: no phone numbers, e-mails
-    or the given strings (the buyer's name and address), and not too long."""
+    or the given strings (the buyer's name and address), and not too long. URLs,
+    host names, ports and ids keep their digits: ops need them to act."""
     text = str(message or "")
     for value in secrets:
         if value and len(value) >= 3:
             text = text.replace(value, "***")
-    text = _EMAIL.sub("***", _DIGITS.sub("***", text))
+    text = _PHONE_LIKE.sub(_mask_phone, _EMAIL.sub("***", text))
     return text[:limit]
 
 

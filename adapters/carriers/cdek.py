@@ -2,8 +2,10 @@
 
 * ``POST /v2/oauth/token`` (``grant_type=client_credentials``, ``client_id``,
   ``client_secret``) gives a bearer token valid ``expires_in`` seconds. It is
-  cached in a shared store until shortly before it expires, and fetched again
-  when a call answers 401 (revoked or expired early).
+  cached in a shared store for a share of that time, so it never outlives its
+  validity (a token too short-lived to be worth it is not cached at all); a call
+  answering 401 anyway (CDEK restarted, or revoked it) drops the cached token and
+  is made once more with a new one.
 * ``POST /v2/orders`` answers 202 with the order's ``entity.uuid`` and a
   ``requests`` list whose CREATE request is ``ACCEPTED``: CDEK validates
   asynchronously. ``GET /v2/orders/<uuid>`` shows the request turning
@@ -13,6 +15,8 @@
 * ``POST /v2/print/barcodes`` then ``GET /v2/print/barcodes/<uuid>`` until
   ``READY``, then the PDF at its ``url``: the parcel's barcode label.
 * ``DELETE /v2/orders/<uuid>`` cancels an order not yet handed over.
+* ``recipient.phones[].number`` is the number in international format (``+7...``);
+  landlines are accepted, so E.164 goes as it is.
 * The ``ORDER_STATUS`` webhook posts ``{"type": "ORDER_STATUS", "uuid": ...,
   "attributes": {"number", "cdek_number", "code", "status_date_time", ...}}``.
 
@@ -67,8 +71,11 @@ DUPLICATE_CODES = {
 NOT_FOUND_CODES = {"v2_entity_not_found", "v2_order_not_found", "v2_entity_not_found_im_number"}
 AUTH_CODES = {"v2_unauthorized", "v2_token_expired", "invalid_token", "unauthorized"}
 ADDRESS_HINTS = ("location", "city", "address", "postal", "phone", "recipient")
-# Refresh the token this long before CDEK says it expires.
-TOKEN_MARGIN_SECONDS = 60
+# A token is cached for this share of its validity: the rest covers the time its answer
+# took to arrive and clocks that disagree, so the cached copy dies before the token.
+TOKEN_CACHE_SHARE = 0.75
+# A token valid for less than this is used for one call only, not cached.
+TOKEN_MIN_CACHE_SECONDS = 5
 
 STATUS_STATES = {
     "ACCEPTED": "submitted",
@@ -258,6 +265,13 @@ def parse_token(status: int, body: Any) -> tuple[str, int]:
     return str(body["access_token"]), expires_in
 
 
+def token_cache_seconds(expires_in: int) -> int:
+    """How long to keep a token valid ``expires_in`` seconds: a share of it, or 0 (do
+    not cache) when that share is too short to be worth it."""
+    seconds = int(expires_in * TOKEN_CACHE_SHARE)
+    return seconds if seconds >= TOKEN_MIN_CACHE_SECONDS else 0
+
+
 def _create_request(body: dict) -> dict:
     states = [r for r in body.get("requests") or [] if isinstance(r, dict)]
     for request_state in states:
@@ -397,8 +411,14 @@ class CdekAdapter:
     """Semi-managed parcels in Kazakhstan and Uzbekistan through CDEK."""
 
     name = PROVIDER
+    label = "CDEK"
     kind = "carrier"
     required_address_fields = ("city",)
+
+    @staticmethod
+    def phone_for_service(e164: str) -> str:
+        """CDEK takes any number (mobile or landline) in international format."""
+        return e164
 
     def __init__(
         self,
@@ -435,11 +455,22 @@ class CdekAdapter:
             data=build_token_request(self.settings),
         )
         token, expires_in = parse_token(response.status_code, _json(response))
-        self.tokens.set(name, token, max(30, expires_in - TOKEN_MARGIN_SECONDS))
+        ttl = token_cache_seconds(expires_in)
+        if ttl:
+            self.tokens.set(name, token, ttl)
         return token
 
+    def _drop_token(self, token: str) -> None:
+        """Forget the cached token if it is the one CDEK refused (another worker may
+        already have cached a new one)."""
+        name = self.settings.token_name
+        if self.tokens.get(name) == token:
+            self.tokens.delete(name)
+
     def _call(self, method: str, url: str, **kwargs) -> requests.Response:
-        """One authorised call; a 401 means the token died early: fetch one and try once more."""
+        """One authorised call. A 401 means CDEK no longer knows the token (it expired
+        early, or CDEK restarted); nothing was done, so the call is made once more
+        with a new token."""
         for fresh in (False, True):
             token = self._token(fresh=fresh)
             response = send(
@@ -453,7 +484,7 @@ class CdekAdapter:
             )
             if response.status_code != 401:
                 return response
-            self.tokens.delete(self.settings.token_name)
+            self._drop_token(token)
         raise AuthFailed("CDEK refused a freshly issued token", provider=PROVIDER)
 
     # -- operations ---------------------------------------------------------------

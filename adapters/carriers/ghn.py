@@ -10,6 +10,11 @@
 * ``POST .../v2/a5/gen-token`` then ``GET /a5/public-api/printA5?token=``: the A5 label.
 * ``POST .../v2/switch-status/cancel`` with ``order_codes``.
 
+``to_phone`` is a Vietnamese mobile number as dialled at home: ten digits, ``0``
+then a mobile prefix (``03``, ``05``, ``07``, ``08``, ``09``). GHN's couriers call
+or text the buyer and refuse landlines (``PHONE_INVALID``); :func:`phone_for_service`
+is that rule, asked by order intake and used to build the request.
+
 Every answer is the envelope ``{"code": 200, "message": "Success", "data": ...}``;
 errors carry ``code`` 400/401/... with a ``message`` (often Vietnamese) and a
 ``code_message`` such as ``PHONE_INVALID``. Which texts mean "already exists" or
@@ -21,6 +26,7 @@ the shop's settings: see :func:`parse_webhook`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +41,7 @@ from adapters.carriers.base import (
     Document,
     DuplicateReference,
     NotFound,
+    PhoneNotAccepted,
     ShipmentRequest,
     TrackingEvent,
     endpoint,
@@ -88,6 +95,8 @@ ADDRESS_HINTS = ("PHONE", "WARD", "DISTRICT", "PROVINCE", "ADDRESS")
 ADDRESS_FIELDS = ("to_phone", "to_ward", "to_district", "to_province", "to_address", "to_name")
 DUPLICATE_HINTS = ("đã tồn tại", "already exist", "duplicate", "existed")
 NOT_FOUND_HINTS = ("not found", "không tồn tại", "không tìm thấy", "NOT_FOUND")
+# A Vietnamese mobile in E.164: +84, a mobile prefix digit, eight more digits.
+MOBILE_E164 = re.compile(r"^\+84([35789]\d{8})$")
 
 
 @dataclass(frozen=True)
@@ -124,9 +133,15 @@ def headers(settings: GhnSettings) -> dict[str, str]:
     return {"Token": settings.token, "ShopId": settings.shop_id}
 
 
-def local_phone(e164: str) -> str:
-    """GHN wants Vietnamese numbers as dialled at home: +84901234567 -> 0901234567."""
-    return "0" + e164[3:] if e164.startswith("+84") else e164
+def phone_for_service(e164: str) -> str:
+    """The number as GHN takes it (+84901234567 -> 0901234567); a landline or a number
+    outside Vietnam raises :class:`PhoneNotAccepted` (code ``mobile_only``)."""
+    match = MOBILE_E164.match(e164 or "")
+    if match is None:
+        raise PhoneNotAccepted(
+            "GHN takes Vietnamese mobile numbers only", code="mobile_only", provider=PROVIDER
+        )
+    return "0" + match.group(1)
 
 
 def build_create_order(request: ShipmentRequest, settings: GhnSettings) -> dict[str, Any]:
@@ -139,7 +154,7 @@ def build_create_order(request: ShipmentRequest, settings: GhnSettings) -> dict[
         "client_order_code": request.key,
         "note": request.note[:500],
         "to_name": recipient.name,
-        "to_phone": local_phone(recipient.phone),
+        "to_phone": phone_for_service(recipient.phone),
         "to_address": recipient.street,
         "to_ward_name": recipient.ward,
         "to_district_name": recipient.district,
@@ -351,8 +366,10 @@ class GhnAdapter:
     """Semi-managed parcels in Vietnam through GHN."""
 
     name = PROVIDER
+    label = "GHN"
     kind = "carrier"
     required_address_fields = ("province", "district", "ward")
+    phone_for_service = staticmethod(phone_for_service)
 
     def __init__(self, settings: GhnSettings, session: requests.Session | None = None):
         self.settings = settings

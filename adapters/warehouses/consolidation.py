@@ -267,8 +267,14 @@ class ConsolidationWarehouseAdapter:
     """Fully managed stock: inbound notes at the consolidation warehouse."""
 
     name = PROVIDER
+    label = "the consolidation warehouse"
     kind = "warehouse"
     required_address_fields: tuple[str, ...] = ()
+
+    @staticmethod
+    def phone_for_service(e164: str) -> str:
+        """The warehouse calls nobody: any valid number is kept as it is."""
+        return e164
 
     def __init__(self, settings: WarehouseSettings, session: requests.Session | None = None):
         self.settings = settings

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import phonenumbers
 
+from adapters.carriers.base import PhoneNotAccepted
 from connector.markets.model import Market
+from connector.orders.adapters import adapter_class
 
 # What each field is called in messages (the carriers' own words for them).
 FIELD_NAMES = {
@@ -13,6 +15,10 @@ FIELD_NAMES = {
     "ward": "ward (phường/xã)",
     "city": "city",
     "postal_code": "postal code",
+}
+# What a service's phone rule (the code of its PhoneNotAccepted) asks of the seller.
+PHONE_RULES = {
+    "mobile_only": "{service} delivers only to mobile numbers; give the buyer's mobile number.",
 }
 
 
@@ -29,6 +35,20 @@ def normalize_phone(raw: str, country: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def check_phone_for(adapter: str, e164: str) -> None:
+    """ValueError, in words a seller can act on, when the service ``adapter`` cannot
+    deliver to the number; the service itself knows (``phone_for_service``)."""
+    service = adapter_class(adapter)
+    if service is None:
+        return
+    try:
+        service.phone_for_service(e164)
+    except PhoneNotAccepted as exc:
+        label = getattr(service, "label", adapter)
+        rule = PHONE_RULES.get(exc.code, "{service} does not take this phone number.")
+        raise ValueError(rule.format(service=label)) from exc
+
+
 def check_ship_to(
     ship_to: dict, market: Market, adapter: str, required: tuple[str, ...]
 ) -> tuple[dict, dict[str, list[str]]]:
@@ -40,6 +60,7 @@ def check_ship_to(
     out["country"] = market.country
     try:
         out["phone"] = normalize_phone(out["phone"], market.country)
+        check_phone_for(adapter, out["phone"])
     except ValueError as exc:
         errors["ship_to.phone"] = [str(exc)]
     for name in required:

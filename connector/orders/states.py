@@ -77,3 +77,53 @@ def is_forward(current: str, target: str) -> bool:
     if target in PROGRESS and current in PROGRESS:
         return PROGRESS[target] > PROGRESS[current]
     return can_move(current, target)
+
+
+# -- what a service's event may do ---------------------------------------------------
+
+
+class EventVerdict(StrEnum):
+    APPLY = "apply"  # record it; move the state if it is forward
+    HOLD = "hold"  # record it; the dispatch applies it once the service confirmed the shipment
+    REFUSE = "refuse"  # it contradicts what we know of the shipment: record nothing
+
+
+# Statuses a service reports before it reaches the one we hold: late, not contradictory.
+EARLIER = {
+    S.SUBMITTED: frozenset(),
+    S.IN_TRANSIT: frozenset({S.SUBMITTED}),
+    S.NEEDS_ATTENTION: frozenset({S.SUBMITTED, S.IN_TRANSIT}),
+    S.DELIVERED: frozenset({S.SUBMITTED, S.IN_TRANSIT}),
+    S.CANCELLED: frozenset({S.SUBMITTED}),
+}
+IN_FLIGHT = (S.PENDING, S.SUBMITTING, S.RETRYING)
+
+
+def event_verdict(current: str, target: str | None, *, held: bool, attempted: bool) -> EventVerdict:
+    """What an event from a shipment's own service may do to it.
+
+    ``held``: the service confirmed it holds the shipment (we have its reference).
+    ``attempted``: a call to create it went out at some point, so the service may hold
+    it unbeknown to us (an answer lost on the way back).
+
+    While a create may be under way or unanswered, events wait for the dispatch,
+    which looks the shipment up at the service before trusting them. A shipment no
+    call ever reached, or one the dispatch gave up on before the service confirmed
+    it, cannot be moved by the service. A shipment the service holds takes every
+    move the state machine allows, and late reports of earlier steps; an event
+    claiming another outcome for a settled shipment (cancelled, then delivered) is
+    refused.
+    """
+    state = ShipmentState(current)
+    if state in IN_FLIGHT:
+        return EventVerdict.HOLD if held or attempted else EventVerdict.REFUSE
+    if not held:
+        return EventVerdict.REFUSE
+    if target is None:
+        return EventVerdict.APPLY
+    goal = ShipmentState(target)
+    if goal == state or goal in EARLIER[state]:
+        return EventVerdict.APPLY
+    if state not in FINAL and can_move(state, goal):
+        return EventVerdict.APPLY
+    return EventVerdict.REFUSE

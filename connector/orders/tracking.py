@@ -22,7 +22,13 @@ from adapters.carriers.base import Booking, Document, TrackingEvent
 from connector.extensions import db
 from connector.models import Shipment, ShipmentDocument, ShipmentEvent
 from connector.models.types import utcnow
-from connector.orders.states import AT_SERVICE, ShipmentState, is_forward
+from connector.orders.states import (
+    AT_SERVICE,
+    EventVerdict,
+    ShipmentState,
+    event_verdict,
+    is_forward,
+)
 
 log = logging.getLogger(__name__)
 S = ShipmentState
@@ -105,9 +111,26 @@ def record(shipment: Shipment, events: list[TrackingEvent], source: str) -> int:
     return new
 
 
+def is_held(shipment: Shipment) -> bool:
+    """Whether the service confirmed it holds the shipment (we know its reference)."""
+    return shipment.external_ref is not None or shipment.submitted_at is not None
+
+
+def verdict(shipment: Shipment, event: TrackingEvent) -> EventVerdict:
+    """What a (webhook) event from the shipment's service may do to it: see
+    :func:`connector.orders.states.event_verdict`."""
+    return event_verdict(
+        shipment.state,
+        event.state,
+        held=is_held(shipment),
+        attempted=bool(shipment.attempt_count),
+    )
+
+
 def apply_events(shipment: Shipment) -> None:
     """Move the shipment to the forward-most state its recorded service events imply."""
-    if shipment.state not in TRACKED:
+    if shipment.state not in TRACKED or not is_held(shipment):
+        # Events about a shipment the service never confirmed wait for the dispatch.
         return
     events = db.session.execute(
         select(ShipmentEvent)
@@ -164,7 +187,9 @@ def booking_of(shipment: Shipment) -> Booking:
 
 
 def find_shipment(adapter: str, event: TrackingEvent) -> Shipment | None:
-    """The shipment an event is about: by our key, else the service's references."""
+    """The shipment of ``adapter`` an event is about: by our key, else the service's
+    references. Another service's shipment is never found, and neither is one whose
+    reference at the service differs from the event's (a key that was guessed)."""
     for column, value in (
         (Shipment.idempotency_key, event.key),
         (Shipment.external_ref, event.external_ref),
@@ -175,8 +200,16 @@ def find_shipment(adapter: str, event: TrackingEvent) -> Shipment | None:
                 select(Shipment).where(column == value, Shipment.adapter == adapter)
             ).scalar_one_or_none()
             if found is not None:
-                return found
+                return found if _agrees(found, event) else None
     return None
+
+
+def _agrees(shipment: Shipment, event: TrackingEvent) -> bool:
+    return not (
+        event.external_ref
+        and shipment.external_ref
+        and str(event.external_ref) != shipment.external_ref
+    )
 
 
 # -- documents -----------------------------------------------------------------------

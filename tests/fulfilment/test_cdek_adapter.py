@@ -163,3 +163,97 @@ def test_parse_order_status_webhook():
     assert cdek.parse_webhook({"type": "PRINT_FORM", "attributes": {}}) == []
     with pytest.raises(BadResponse):
         cdek.parse_webhook({"type": "ORDER_STATUS", "attributes": {}})
+
+
+# -- the token cache against the simulator ---------------------------------------------
+
+
+class FakeClock:
+    """Seconds that move only when the test says so: CDEK and our cache share it."""
+
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class RecordingStore(MemoryTokenStore):
+    def __init__(self, clock) -> None:
+        super().__init__(clock)
+        self.ttls: list[int] = []
+
+    def set(self, name: str, value: str, ttl_seconds: int) -> None:
+        self.ttls.append(ttl_seconds)
+        super().set(name, value, ttl_seconds)
+
+
+def _live_adapter(simulator, store) -> cdek.CdekAdapter:
+    settings = cdek.CdekSettings(
+        url=simulator.url,
+        client_id=simulator.client_id,
+        client_secret=simulator.client_secret,
+        timeout=(1.0, 2.0),
+    )
+    return cdek.CdekAdapter(settings, token_store=store, sleep=lambda s: None)
+
+
+@pytest.mark.parametrize("expires_in", [1, 6, 20, 45, 60, 300, 3599, 86400])
+def test_a_token_is_cached_for_less_than_it_lives(expires_in):
+    seconds = cdek.token_cache_seconds(expires_in)
+    assert 0 <= seconds < expires_in
+    assert seconds == 0 or seconds >= cdek.TOKEN_MIN_CACHE_SECONDS
+
+
+def test_too_short_lived_a_token_is_not_cached():
+    assert cdek.token_cache_seconds(4) == 0
+
+
+def test_short_lived_tokens_are_never_sent_after_they_expired():
+    """CDEK hands out 20-second tokens; calls every 7 seconds never meet a 401."""
+    from simulators.cdek import CdekSimulator
+
+    clock = FakeClock()
+    with CdekSimulator(token_ttl=20, clock=clock) as simulator:
+        store = RecordingStore(clock)
+        adapter = _live_adapter(simulator, store)
+        for _ in range(9):
+            assert adapter.lookup("CBC-1-cdek-1") is None
+            clock.now += 7
+        order_calls = [p for m, p in simulator.requests if p.startswith("/v2/orders")]
+        assert len(order_calls) == 9  # each call made once: none was refused and re-made
+        assert 1 < simulator.tokens_issued < 9  # still cached between calls
+        assert store.ttls and all(ttl < 20 for ttl in store.ttls)
+
+
+def test_a_token_cdek_forgot_is_dropped_and_the_call_made_once_more():
+    """CDEK restarted (or revoked the token) while our shared cache still held it."""
+    from simulators.cdek import CdekSimulator
+
+    clock = FakeClock()
+    with CdekSimulator(token_ttl=3600, clock=clock) as simulator:
+        store = RecordingStore(clock)
+        adapter = _live_adapter(simulator, store)
+        adapter.lookup("CBC-1-cdek-1")
+        old = store.get(adapter.settings.token_name)
+        simulator.expire_tokens()
+        assert adapter.lookup("CBC-1-cdek-1") is None
+        new = store.get(adapter.settings.token_name)
+        assert new and new != old
+        assert simulator.tokens_issued == 2
+        assert sum(1 for m, p in simulator.requests if p.startswith("/v2/orders")) == 3
+
+
+def test_a_fresh_token_refused_too_is_auth_failed_without_a_third_try():
+    store = MemoryTokenStore()
+    adapter, session = _adapter(
+        (200, fixture("cdek/token_response.json")),
+        (401, {"error": "invalid_token"}),
+        (200, {**fixture("cdek/token_response.json"), "access_token": "fresh"}),
+        (401, {"error": "invalid_token"}),
+        store=store,
+    )
+    with pytest.raises(AuthFailed) as caught:
+        adapter.lookup("", UUID)
+    assert not caught.value.transient
+    assert len(session.calls) == 4 and store.get(SETTINGS.token_name) is None

@@ -51,8 +51,51 @@ def test_connection_dropped_after_the_warehouse_acted_is_reconciled(app, client,
     row = shipment_row(app, shipment["id"])
     assert row["state"] == "submitted"
     assert [a["outcome"] for a in row["attempts"]] == ["transient", "found"]
-    assert row["attempts"][0]["error_code"] == "connection_failed"
+    assert row["attempts"][0]["error_code"] == "connection_dropped"
     assert warehouse.parcel_counts() == {shipment["idempotency_key"]: 1}
+
+
+def test_connection_dropped_after_sending_says_so_and_is_looked_up_first(
+    app, client, services, seller
+):
+    from connector.orders.dispatch import dispatch
+
+    ghn = services["ghn"]
+    ghn.act_then_drop(path="/shiip/public-api/v2/shipping-order/create")
+    shipment = _only_shipment(place(app, client, seller))
+    with app.app_context():
+        assert dispatch(shipment["id"]).outcome == "retrying"
+    row = shipment_row(app, shipment["id"])
+    assert row["last_error_code"] == "connection_dropped"
+    assert "may have acted" in row["last_error_message"]
+    # The message keeps the address ops need (no more "http://***:18081").
+    assert f"{ghn.url}/shiip/public-api/v2/shipping-order/create" in row["last_error_message"]
+    run_jobs(app)
+    row = shipment_row(app, shipment["id"])
+    assert row["state"] == "submitted"
+    assert row["attempts"][1] == {
+        "number": 2,
+        "outcome": "found",
+        "error_code": None,
+        "reconciled": True,
+    }
+    assert requests_to(ghn, CREATE) == 1 and ghn.parcel_counts()[shipment["idempotency_key"]] == 1
+
+
+def test_carrier_unreachable_is_retried_and_named_by_its_address(app, client, services, seller):
+    from connector.orders.dispatch import dispatch
+    from simulators.ghn import GhnSimulator
+
+    with GhnSimulator() as stopped:
+        closed = stopped.url
+    app.config["SHIPPING_ADAPTERS"]["ghn"]["url"] = closed
+    shipment = _only_shipment(place(app, client, seller))
+    with app.app_context():
+        assert dispatch(shipment["id"]).outcome == "retrying"
+    row = shipment_row(app, shipment["id"])
+    assert row["last_error_code"] == "connection_failed"
+    assert f"could not connect to {closed}/shiip/" in row["last_error_message"]
+    assert "nothing was sent" in row["last_error_message"]
 
 
 def test_server_errors_retry_until_the_carrier_answers(app, client, services, seller):

@@ -70,3 +70,22 @@ def test_no_buyer_data_in_the_logs(app, client, services, seller, caplog):
     assert "shipment" in text  # the dispatch did log
     for value in ("Nguyễn Văn An", "0901", "901234567", "Nguyễn Huệ", "an.nguyen"):
         assert value not in text
+
+
+SCRUB = fixture("scrub_cases.json")
+
+
+@pytest.mark.parametrize(("message", "expected"), SCRUB["masked"])
+def test_scrub_masks_phone_numbers_and_emails(message, expected):
+    assert scrub(message) == expected
+
+
+@pytest.mark.parametrize("message", SCRUB["kept"])
+def test_scrub_keeps_urls_hosts_ports_ids_and_dates(message):
+    assert scrub(message) == message
+
+
+def test_scrub_is_quick_on_a_long_error_page():
+    """A run of digits or word characters the size of an HTML page stays linear."""
+    assert scrub("1" * 100_000, limit=10) == "1" * 10
+    assert scrub("a" * 100_000 + "@", limit=5) == "aaaaa"

@@ -6,7 +6,7 @@ import json
 import time
 
 from adapters.warehouses.consolidation import SIGNATURE_HEADER, sign
-from tests.fulfilment.support import place, run_jobs, shipment_json
+from tests.fulfilment.support import fixture, place, run_jobs, shipment_json, shipment_row
 
 
 def _sent(app, client, seller, **kwargs) -> dict:
@@ -224,3 +224,115 @@ def test_cdek_webhook_subscription_from_the_command_line(app, runner, services):
     assert result.exit_code == 0, result.output
     url = services["cdek"].subscriptions["ORDER_STATUS"]
     assert url.endswith("/webhooks/cdek?token=cdek-hook-secret")
+
+
+# -- hardening: per-install secrets, own shipments only, legal moves only --------------
+
+
+def _hook_for(shipment: dict, status: str) -> dict:
+    """A GHN callback about ``shipment`` as someone who knows only its key would write it."""
+    return {
+        **fixture("ghn/webhook_switch_status.json"),
+        "ClientOrderCode": shipment["idempotency_key"],
+        "Status": status,
+    }
+
+
+def _events(app, shipment_id: int) -> list:
+    return shipment_row(app, shipment_id)["events"]
+
+
+def test_the_old_sandbox_constant_no_longer_opens_the_webhook(app, client, tmp_path):
+    from connector import config
+
+    generated = config.from_environ({"CONNECTOR_INSTANCE_PATH": str(tmp_path / "install")})
+    app.config["SHIPPING_ADAPTERS"] = generated["SHIPPING_ADAPTERS"]
+    payload = fixture("ghn/webhook_switch_status.json")
+    response = client.post("/webhooks/ghn?token=sandbox-ghn-hook", json=payload)
+    assert response.status_code == 401 and response.json["error"]["code"] == "forged"
+    response = client.post("/webhooks/cdek?token=sandbox-cdek-hook", json={"type": "x"})
+    assert response.status_code == 401
+
+
+def test_a_shipment_ghn_never_took_is_not_delivered_by_a_webhook(app, client, services, seller):
+    """The reported attack: GHN refused the address, a hook then said 'delivered'."""
+    ship_to = {**fixture("ship_to_vn.json"), "ward": "Đảo Song Tử Tây"}
+    shipment = _sent(app, client, seller, ship_to=ship_to)
+    assert shipment_json(client, seller["token"], shipment["id"])["state"] == "needs_attention"
+    before = _events(app, shipment["id"])
+    response = _ghn_hook(client, _hook_for(shipment, "delivered"))
+    assert response.status_code == 409 and response.json["error"]["code"] == "event_refused"
+    detail = shipment_json(client, seller["token"], shipment["id"])
+    assert detail["state"] == "needs_attention" and detail["external_ref"] is None
+    assert _events(app, shipment["id"]) == before
+
+
+def test_a_webhook_before_anything_was_sent_is_refused(app, client, services, seller):
+    shipment = place(app, client, seller)["shipments"][0]  # pending: no job has run
+    response = _ghn_hook(client, _hook_for(shipment, "picked"))
+    assert response.status_code == 409
+    assert shipment_json(client, seller["token"], shipment["id"])["state"] == "pending"
+    assert _events(app, shipment["id"]) == []
+
+
+def test_a_settled_shipment_is_not_given_another_outcome(app, client, services, seller):
+    ghn = services["ghn"]
+    shipment = _sent(app, client, seller)
+    key = shipment["idempotency_key"]
+    assert _ghn_hook(client, ghn.advance(key, "delivered")).status_code == 200
+    before = _events(app, shipment["id"])
+    order_code = ghn.find(key)["order_code"]
+    for status in ("cancel", "lost", "return"):
+        payload = {**_hook_for(shipment, status), "OrderCode": order_code}
+        assert _ghn_hook(client, payload).status_code == 409, status
+    detail = shipment_json(client, seller["token"], shipment["id"])
+    assert detail["state"] == "delivered" and detail["carrier_status"] == "delivered"
+    assert _events(app, shipment["id"]) == before
+
+
+def test_a_carrier_is_heard_only_about_its_own_shipments(app, client, services, seller):
+    kz = _sent(app, client, seller, market="KZ", quantity=12)
+    response = _ghn_hook(client, _hook_for(kz, "delivered"))
+    assert response.status_code == 404 and response.json["error"]["code"] == "unknown_shipment"
+    assert shipment_json(client, seller["token"], kz["id"])["state"] == "submitted"
+    assert not any(source == "webhook" for source, _, _ in _events(app, kz["id"]))
+
+
+def test_a_known_key_with_another_carrier_reference_is_unknown(app, client, services, seller):
+    shipment = _sent(app, client, seller)
+    forged = {**_hook_for(shipment, "delivered"), "OrderCode": "NOT-THEIRS"}
+    assert _ghn_hook(client, forged).status_code == 404
+    assert shipment_json(client, seller["token"], shipment["id"])["state"] == "submitted"
+
+
+def test_the_make_run_sandbox_signs_with_the_installs_own_secrets(
+    app, client, seller, live_server, tmp_path
+):
+    """`make run` starts the simulators in another process from the same environment:
+    they must post with the secrets this install generated."""
+    from connector import config
+    from simulators.sandbox import start_sandbox
+
+    environ = {"CONNECTOR_INSTANCE_PATH": str(tmp_path / "install")}
+    web = config.from_environ(environ)["SHIPPING_ADAPTERS"]
+    sandbox = config.from_environ(environ)  # what `python -m simulators.sandbox` reads
+    for settings in sandbox["SHIPPING_ADAPTERS"].values():
+        settings["url"] = "http://127.0.0.1:0"  # free ports, not the fixed ones of make run
+    simulators = start_sandbox(sandbox, live_server, courier_every=None)
+    try:
+        by_name = dict(zip(("ghn", "cdek", "consolidation"), simulators, strict=True))
+        for name, simulator in by_name.items():
+            web[name]["url"] = simulator.url
+            assert web[name]["webhook_secret"] not in (None, "sandbox-ghn-hook")
+        app.config["SHIPPING_ADAPTERS"] = web
+        app.extensions.pop("shipping_adapters", None)
+        vn = _sent(app, client, seller)
+        by_name["ghn"].advance(vn["idempotency_key"], "picked")
+        assert shipment_json(client, seller["token"], vn["id"])["state"] == "in_transit"
+        managed = _sent(app, client, seller, mode="fully_managed", quantity=100)
+        by_name["consolidation"].advance(managed["idempotency_key"], "in_transit")
+        detail = shipment_json(client, seller["token"], managed["id"])
+        assert detail["state"] == "in_transit"
+    finally:
+        for simulator in simulators:
+            simulator.stop()
