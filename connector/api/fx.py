@@ -34,12 +34,24 @@ class ManualRateSchema(Schema):
     note = fields.String(load_default=None, validate=validate.Length(max=500))
 
 
+class LegSchema(Schema):
+    pair = fields.String()
+    rate = fields.String()
+    source = fields.String()
+    as_of = fields.String()
+    inverse = fields.Boolean(metadata={"description": "The quote is read backwards (1/rate)."})
+
+
 class RateSchema(Schema):
     pair = fields.String()
     rate = fields.String()
     source = fields.String()
     as_of = fields.String()
     path = fields.List(fields.String())
+    legs = fields.List(
+        fields.Nested(LegSchema),
+        metadata={"description": "For a cross rate: each quote it multiplies or divides by."},
+    )
 
 
 class MarketRatesSchema(Schema):

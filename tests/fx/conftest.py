@@ -17,6 +17,7 @@ from tests.adapters.fx.conftest import (  # noqa: F401  (fixtures)
     nbk_sim,
     vietcombank_sim,
 )
+from tests.offers.test_offers import rates, translator  # noqa: F401  (fixtures)
 
 ALMATY = ZoneInfo("Asia/Almaty")
 HO_CHI_MINH = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -46,11 +47,11 @@ def nbk_figure(code: str) -> Decimal:
     return Decimal(figure) / quant
 
 
-def publish_nbk(sim, rates=None) -> None:
+def publish_nbk(sim, figures=None) -> None:
     """Today's (and, across midnight, tomorrow's) rates in Almaty."""
     today = datetime.now(UTC).astimezone(ALMATY).date()
     for day in (today, today + timedelta(days=1)):
-        sim.published[day] = dict(rates or NBK_RATES)
+        sim.published[day] = dict(figures or NBK_RATES)
 
 
 def publish_vietcombank(sim, rows=None) -> None:
