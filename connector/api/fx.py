@@ -16,6 +16,8 @@ from connector.fx.store import set_manual_rate
 from connector.models import FxProviderState, FxRate, Role, User
 from connector.models.types import utcnow
 from connector.offers.service import fx_for, markets, markets_affected
+from connector.ops import audit
+from connector.ops.audit import Actor
 from jobs.enqueue import enqueue_after_commit
 from jobs.fx import refresh_rates
 from jobs.offers import enqueue_market_reprice
@@ -133,8 +135,20 @@ def post_manual_rate(args, user: User):
     """Set a manual rate (ops); it is used until a provider publishes a newer one."""
     row: FxRate = set_manual_rate(user, args["base"], args["quote"], args["rate"], args["note"])
     affected = markets_affected([(row.base, row.quote)])
-    for code in affected:
-        enqueue_market_reprice(code)
+    queued = [code for code in affected if enqueue_market_reprice(code)]
+    audit.record(
+        Actor.of(user, "api"),
+        "fx.manual_rate",
+        "fx_rate",
+        row.id,
+        details={
+            "pair": f"{row.base}/{row.quote}",
+            "rate": str(row.rate),
+            "note": row.note,
+            "repriced_markets": affected,
+            "reprice_queued": queued,
+        },
+    )
     body = {
         c: getattr(row, c)
         for c in ("id", "base", "quote", "rate", "source", "as_of", "set_by_id", "note")
@@ -148,4 +162,12 @@ def post_manual_rate(args, user: User):
 @blp.alt_response(403, schema=ErrorEnvelopeSchema)
 def refresh(user: User):
     """Fetch rates from the configured providers now, in the background."""
-    return {"job_id": enqueue_after_commit(refresh_rates, job_timeout=120)}
+    job_id = enqueue_after_commit(refresh_rates, job_timeout=120)
+    audit.record(
+        Actor.of(user, "api"),
+        "fx.refresh",
+        "job",
+        job_id,
+        result="queued" if job_id else "failed",
+    )
+    return {"job_id": job_id}
