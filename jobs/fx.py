@@ -36,11 +36,16 @@ def refresh_rates() -> dict:
             outcome[name] = {"ok": False, "code": error.code}
             continue
         stored = store_quotes(fetched.quotes)
-        record_success(name, stored)
+        record_success(name, stored.new)
         db.session.commit()
-        if stored:
-            changed.update((q.base, q.quote) for q in fetched.quotes)
-        outcome[name] = {"ok": True, "quotes": len(fetched.quotes), "new": stored}
+        # Quarantined rates price nothing until ops accept them: no reprice for them.
+        changed |= stored.accepted_pairs
+        outcome[name] = {
+            "ok": True,
+            "quotes": len(fetched.quotes),
+            "new": stored.new,
+            "quarantined": len(stored.quarantined),
+        }
     for code in markets_affected(changed):
         enqueue_market_reprice(code)
     return outcome

@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 
 from connector.extensions import db
 from connector.markets.model import Market
-from connector.models import FxRate
+from connector.models import FxRate, FxRateStatus
 from connector.pricing.engine import Conversion
 
 # Among quotes of the same age: a person's override, then a live source, then the snapshot.
@@ -94,7 +94,10 @@ class RateBook:
     def __init__(self, currencies: set[str]):
         wanted = set(currencies)
         rows = db.session.execute(
-            select(FxRate).where(or_(FxRate.base.in_(wanted), FxRate.quote.in_(wanted)))
+            select(FxRate).where(
+                or_(FxRate.base.in_(wanted), FxRate.quote.in_(wanted)),
+                FxRate.status == FxRateStatus.ACCEPTED.value,  # never a quarantined jump
+            )
         ).scalars()
         self.best: dict[tuple[str, str], FxRate] = {}
         self.neighbours: dict[str, set[str]] = defaultdict(set)
@@ -199,7 +202,10 @@ def _quoted_against(currencies: set[str]) -> dict[str, set[str]]:
     found: dict[str, set[str]] = defaultdict(set)
     rows = db.session.execute(
         select(FxRate.base, FxRate.quote)
-        .where(or_(FxRate.base.in_(currencies), FxRate.quote.in_(currencies)))
+        .where(
+            or_(FxRate.base.in_(currencies), FxRate.quote.in_(currencies)),
+            FxRate.status == FxRateStatus.ACCEPTED.value,
+        )
         .distinct()
     )
     for base, quote in rows:

@@ -11,7 +11,7 @@ from connector.models.fulfilment import (
     ShipmentDocument,
     ShipmentEvent,
 )
-from connector.models.fx import FxProviderState, FxRate
+from connector.models.fx import FxProviderState, FxRate, FxRateStatus
 from connector.models.listing import (
     Customization,
     Listing,
@@ -31,6 +31,7 @@ __all__ = [
     "FeedCounter",
     "FxProviderState",
     "FxRate",
+    "FxRateStatus",
     "IdempotencyRecord",
     "Listing",
     "ListingImage",
