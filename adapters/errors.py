@@ -57,6 +57,17 @@ class OutcomeUnknown(ProviderUnavailable):
     code = "outcome_unknown"
 
 
+class DeadlineExceeded(ProviderUnavailable):
+    """The call ran past its total deadline (a slow drip of bytes, a stalled library call).
+
+    Per-read timeouts cannot catch a server that sends one byte just often enough;
+    the deadline bounds the whole call. Transient: the next run may be faster.
+    """
+
+    code = "deadline_exceeded"
+    transient = True
+
+
 class ProviderNotConfigured(AdapterError):
     """No URL or credentials are configured for this service."""
 

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import time
+
 import requests
+import urllib3.exceptions
 from urllib3.exceptions import ConnectTimeoutError
 
-from adapters.errors import BadResponse, OutcomeUnknown, ProviderUnavailable, ProviderUnreachable
+from adapters.errors import (
+    BadResponse,
+    DeadlineExceeded,
+    OutcomeUnknown,
+    ProviderUnavailable,
+    ProviderUnreachable,
+)
 
 DEFAULT_TIMEOUT = (3.05, 10.0)  # (connect, read) seconds
+READ_CHUNK = 64 * 1024  # bytes asked of one read of a body under a deadline
 USER_AGENT = "crossborder-connector/0.1"
 
 
@@ -30,6 +40,7 @@ def send(
     *,
     provider: str,
     timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+    deadline: float | None = None,
     **kwargs,
 ) -> requests.Response:
     """Make one call; map network failures, 429 and 5xx to transient adapter errors.
@@ -37,7 +48,17 @@ def send(
     A failure before the request went out (:class:`ProviderUnreachable`) is told
     apart from one after it (:class:`OutcomeUnknown`): only the second may have
     acted at the service, so only after it must a caller look before re-sending.
+
+    ``timeout`` bounds connecting and each read. ``deadline`` (seconds) bounds the
+    whole call, body included: the body is streamed and the elapsed time checked
+    between reads, so a server dripping a byte at a time cannot hold the caller
+    for longer than about the deadline plus one read (each read's timeout is also
+    capped by the deadline). Past it: :class:`DeadlineExceeded`.
     """
+    started = time.monotonic()
+    if deadline is not None:
+        timeout = (min(timeout[0], deadline), min(timeout[1], deadline))
+        kwargs["stream"] = True
     try:
         response = session.request(method, url, timeout=timeout, **kwargs)
     except requests.ConnectTimeout as exc:
@@ -47,12 +68,14 @@ def send(
             provider=provider,
         ) from exc
     except requests.Timeout as exc:
+        _raise_if_past(started, deadline, url, provider, exc)
         raise OutcomeUnknown(
             f"sent to {url}, no answer in time; the service may have acted",
             code="timeout",
             provider=provider,
         ) from exc
     except requests.ConnectionError as exc:
+        _raise_if_past(started, deadline, url, provider, exc)
         if _never_connected(exc):
             raise ProviderUnreachable(
                 f"could not connect to {url}; nothing was sent",
@@ -67,6 +90,7 @@ def send(
     except requests.RequestException as exc:
         raise ProviderUnavailable(str(exc), provider=provider) from exc
     if response.status_code == 429:
+        response.close()
         raise ProviderUnavailable(
             "rate limited",
             code="rate_limited",
@@ -74,9 +98,12 @@ def send(
             retry_after=_retry_after(response),
         )
     if response.status_code >= 500:
+        response.close()
         raise ProviderUnavailable(
             f"HTTP {response.status_code}", code="server_error", provider=provider
         )
+    if deadline is not None:
+        _read_body_by(response, started, deadline, url, provider)
     return response
 
 
@@ -89,6 +116,52 @@ def _never_connected(exc: requests.ConnectionError) -> bool:
     # NewConnectionError and NameResolutionError are ConnectTimeoutError subclasses.
     reason = getattr(reason, "reason", reason)
     return isinstance(reason, ConnectTimeoutError)
+
+
+def _read_body_by(
+    response: requests.Response, started: float, deadline: float, url: str, provider: str
+) -> None:
+    """Read a streamed body into ``response.content``, giving up once past the deadline.
+
+    ``read1`` returns after one read of the socket with whatever has arrived;
+    ``read(n)`` would wait for ``n`` bytes and let a drip run on between checks.
+    """
+    chunks: list[bytes] = []
+    try:
+        while True:
+            _raise_if_past(started, deadline, url, provider)
+            chunk = response.raw.read1(READ_CHUNK, decode_content=True)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        # A read timed out (capped by the deadline) or the connection broke mid-body.
+        _raise_if_past(started, deadline, url, provider, exc)
+        code = "timeout" if isinstance(exc, urllib3.exceptions.TimeoutError) else "body_incomplete"
+        raise ProviderUnavailable(
+            f"reading the answer of {url} failed: {exc}", code=code, provider=provider
+        ) from exc
+    finally:
+        response.close()
+    # What requests itself does once it has read a body: later .content/.text use it.
+    response._content = b"".join(chunks)
+    response._content_consumed = True
+
+
+def _raise_if_past(
+    started: float,
+    deadline: float | None,
+    url: str,
+    provider: str,
+    cause: BaseException | None = None,
+) -> None:
+    if deadline is None:
+        return
+    elapsed = time.monotonic() - started
+    if elapsed >= deadline:
+        raise DeadlineExceeded(
+            f"no complete answer from {url} within {deadline:g}s", provider=provider
+        ) from cause
 
 
 def _retry_after(response: requests.Response) -> float | None:

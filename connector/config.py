@@ -163,6 +163,10 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict:
             name: {
                 "url": env.get(f"{PREFIX}FX_{name.upper()}_URL"),
                 "timeout": _float(env, f"FX_{name.upper()}_TIMEOUT", 10.0),
+                # The whole fetch, however slowly the service drips its answer.
+                "deadline": _float(
+                    env, f"FX_{name.upper()}_DEADLINE", _float(env, "FX_DEADLINE", 30.0)
+                ),
             }
             for name in ("nbk", "vietcombank", "ecb")
         },

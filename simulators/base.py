@@ -18,7 +18,9 @@ class Fault:
 
     kind: ``status`` (answer ``status`` with ``body``), ``timeout`` (sleep
     ``seconds`` before answering normally), ``garbage`` (200 with ``body``),
-    ``drop_after`` (do the work, then close the connection without a reply).
+    ``drop_after`` (do the work, then close the connection without a reply),
+    ``drip`` (answer normally, but send the body one byte every ``seconds``: each
+    read succeeds, so only a total deadline stops the client waiting).
     """
 
     kind: str
@@ -27,6 +29,18 @@ class Fault:
     seconds: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
     path: str | None = None  # only requests whose path starts with this
+
+
+def _dripping(response: Response, seconds: float) -> Response:
+    """The same answer (status, headers, Content-Length), its body sent a byte at a time."""
+    body = response.get_data()
+
+    def drip():
+        for index in range(len(body)):
+            yield body[index : index + 1]
+            time.sleep(seconds)
+
+    return Response(drip(), status=response.status_code, headers=dict(response.headers))
 
 
 class DropConnection(Exception):
@@ -96,6 +110,8 @@ class Simulator:
         if fault is not None and fault.kind == "drop_after":
             # The work is done (state changed); the client never hears about it.
             raise DropConnection()
+        if fault is not None and fault.kind == "drip":
+            return _dripping(response, fault.seconds)
         return response
 
     # -- serving ----------------------------------------------------------

@@ -15,6 +15,10 @@ from adapters.http import DEFAULT_TIMEOUT
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
+# Seconds one provider fetch may take in all (every request, body included); a
+# refresh waits no longer for a provider than this, whatever the per-read timeouts.
+DEFAULT_DEADLINE = 30.0
+
 
 class NoRatesPublished(BadResponse):
     """The source answered but published nothing for that day (weekend, holiday, not yet out).
@@ -117,12 +121,22 @@ def parse_xml(content: str | bytes, *, provider: str) -> ET.Element:
         raise BadResponse(f"malformed XML: {exc}", provider=provider) from exc
 
 
+def deadline_of(settings: Mapping[str, Any]) -> float:
+    """The ``deadline`` setting in seconds (unset or empty: the default); must be positive."""
+    value = settings.get("deadline")
+    deadline = DEFAULT_DEADLINE if value in (None, "") else float(value)
+    if not deadline > 0:
+        raise ValueError(f"deadline must be a positive number of seconds, not {value!r}")
+    return deadline
+
+
 def http_options(settings: Mapping[str, Any]) -> dict[str, Any]:
-    """``base_url`` and ``timeout`` keyword arguments from a provider's settings dict.
+    """``base_url``, ``timeout`` and ``deadline`` keyword arguments from a provider's settings.
 
     URL: ``base_url`` (or ``url``); unset or empty keeps the provider's default.
     Timeouts: ``timeout`` (one number for both, or ``[connect, read]``), then
     ``connect_timeout`` / ``read_timeout`` override either part.
+    Deadline: ``deadline``, seconds for the whole fetch (default :data:`DEFAULT_DEADLINE`).
     """
     connect, read = DEFAULT_TIMEOUT
     timeout = settings.get("timeout")
@@ -134,7 +148,8 @@ def http_options(settings: Mapping[str, Any]) -> dict[str, Any]:
         "timeout": (
             float(settings.get("connect_timeout", connect)),
             float(settings.get("read_timeout", read)),
-        )
+        ),
+        "deadline": deadline_of(settings),
     }
     url = settings.get("base_url") or settings.get("url")
     if url:

@@ -9,8 +9,9 @@ We subclass it only to make that URL configurable and to keep the answer's date.
 timeout, so a stalled server would hang the caller forever. Call :meth:`EcbProvider.fetch`
 only inside an RQ job that has a job timeout. As a second guard, each library
 call runs in a daemon thread and we stop waiting after ``connect + read``
-seconds (ProviderUnavailable, code ``timeout``); the abandoned thread ends with
-its socket, or with the RQ work-horse process that ran the job.
+seconds (ProviderUnavailable, code ``timeout``), or once the fetch of every
+base has used up its total ``deadline`` (DeadlineExceeded); the abandoned thread
+ends with its socket, or with the RQ work-horse process that ran the job.
 
 The ECB publishes EUR-based rates only; for another base the API divides two
 EUR rates, so those quotes record the path through EUR.
@@ -23,14 +24,22 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
+from time import monotonic
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import requests
 from forex_python.converter import CurrencyRates, DecimalFloatMismatchError, RatesNotAvailableError
 
-from adapters.errors import BadResponse, ProviderUnavailable
-from adapters.fx.base import FxRequest, NoRatesPublished, Quote, check_currency, http_options
+from adapters.errors import BadResponse, DeadlineExceeded, ProviderUnavailable
+from adapters.fx.base import (
+    DEFAULT_DEADLINE,
+    FxRequest,
+    NoRatesPublished,
+    Quote,
+    check_currency,
+    http_options,
+)
 from adapters.http import DEFAULT_TIMEOUT
 
 NAME = "ecb"
@@ -139,15 +148,18 @@ class EcbProvider:
         base_url: str = DEFAULT_BASE_URL,
         *,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        deadline: float = DEFAULT_DEADLINE,
         bases: Iterable[str] = DEFAULT_BASES,
     ) -> None:
         self.base_url = base_url
         self.timeout = timeout
+        self.deadline = deadline
         self.bases = tuple(bases)
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> EcbProvider:
-        """Settings keys: ``base_url``, ``connect_timeout``, ``read_timeout``, ``bases``."""
+        """Settings keys: ``base_url``, ``connect_timeout``, ``read_timeout``, ``deadline``,
+        ``bases``."""
         return cls(**http_options(settings), bases=settings.get("bases") or DEFAULT_BASES)
 
     def fetch(self, on: date | None = None) -> list[Quote]:
@@ -156,13 +168,25 @@ class EcbProvider:
         Must run inside an RQ job with a job timeout (see the module docstring).
         """
         quotes: list[Quote] = []
+        until = monotonic() + self.deadline
         for base in self.bases:
-            quotes.extend(self._fetch_base(base, on))
+            quotes.extend(self._fetch_base(base, on, until))
         return quotes
 
-    def _fetch_base(self, base: str, on: date | None) -> list[Quote]:
+    def _fetch_base(self, base: str, on: date | None, until: float) -> list[Quote]:
         library = ConfigurableCurrencyRates(self.base_url)
-        rates = _within(sum(self.timeout), lambda: _call_library(library, base, on))
+        left = until - monotonic()
+        if left <= 0:
+            raise DeadlineExceeded(f"no time left for base {base}", provider=NAME)
+        try:
+            rates = _within(min(left, sum(self.timeout)), lambda: _call_library(library, base, on))
+        except ProviderUnavailable as exc:
+            if exc.code == "timeout" and monotonic() >= until:
+                raise DeadlineExceeded(
+                    f"no answer for base {base} within the {self.deadline:g}s deadline",
+                    provider=NAME,
+                ) from exc
+            raise
         quotes = quotes_from_rates(base, rates, library.answer_date)
         if on is not None and quotes[0].as_of != as_of_for(on):
             # The API answers a closed day with the previous publication: not ``on``'s.

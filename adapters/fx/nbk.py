@@ -25,6 +25,7 @@ import requests
 
 from adapters.errors import BadResponse
 from adapters.fx.base import (
+    DEFAULT_DEADLINE,
     FxRequest,
     NoRatesPublished,
     Quote,
@@ -116,17 +117,19 @@ class NbkProvider:
         base_url: str = DEFAULT_BASE_URL,
         *,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        deadline: float = DEFAULT_DEADLINE,
         session: requests.Session | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.base_url = base_url
         self.timeout = timeout
+        self.deadline = deadline
         self.session = session or make_session()
         self._clock = clock or (lambda: datetime.now(UTC))
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> NbkProvider:
-        """Settings keys: ``base_url``, ``connect_timeout``, ``read_timeout``."""
+        """Settings keys: ``base_url``, ``connect_timeout``, ``read_timeout``, ``deadline``."""
         return cls(**http_options(settings))
 
     def fetch(self, on: date | None = None) -> list[Quote]:
@@ -144,6 +147,7 @@ class NbkProvider:
             params=dict(request.params),
             provider=NAME,
             timeout=self.timeout,
+            deadline=self.deadline,
         )
         quotes = parse_rates(expect_ok(response, NAME).content)
         if quotes[0].as_of != as_of_for(day):

@@ -33,6 +33,7 @@ import requests
 
 from adapters.errors import BadResponse, Rejected
 from adapters.fx.base import (
+    DEFAULT_DEADLINE,
     FxRequest,
     NoRatesPublished,
     Quote,
@@ -116,6 +117,7 @@ class VietcombankProvider:
         base_url: str = DEFAULT_BASE_URL,
         *,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        deadline: float = DEFAULT_DEADLINE,
         field: str = DEFAULT_FIELD,
         session: requests.Session | None = None,
     ) -> None:
@@ -123,12 +125,14 @@ class VietcombankProvider:
             raise ValueError(f"field must be one of {FIELDS}, not {field!r}")
         self.base_url = base_url
         self.timeout = timeout
+        self.deadline = deadline
         self.field = field
         self.session = session or make_session()
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> VietcombankProvider:
-        """Settings keys: ``base_url``, ``connect_timeout``, ``read_timeout``, ``rate_field``."""
+        """Settings keys: ``base_url``, ``connect_timeout``, ``read_timeout``, ``deadline``,
+        ``rate_field``."""
         return cls(**http_options(settings), field=settings.get("rate_field", DEFAULT_FIELD))
 
     def fetch(self, on: date | None = None) -> list[Quote]:
@@ -147,6 +151,7 @@ class VietcombankProvider:
             params=dict(request.params),
             provider=NAME,
             timeout=self.timeout,
+            deadline=self.deadline,
         )
         quotes = parse_rates(expect_ok(response, NAME).content, self.field)
         if on is not None:

@@ -22,7 +22,8 @@ class AuditQueryArgsSchema(Schema):
         validate=validate.Length(1, 254), metadata={"description": "E-mail or `cli:<login>`."}
     )
     target_type = fields.String(
-        validate=validate.Length(1, 32), metadata={"description": "shipment, job, fx_rate, queue"}
+        validate=validate.Length(1, 32),
+        metadata={"description": "shipment, job, fx_rate, queue, seller"},
     )
     target_id = fields.String(validate=validate.Length(1, 64))
     result = fields.String(validate=validate.OneOf(audit.RESULTS))

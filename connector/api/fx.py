@@ -1,9 +1,11 @@
-"""``/api/v1/fx``: the rates prices use now, provider health, and ops' manual rates."""
+"""``/api/v1/fx``: the rates prices use now, provider health, quarantined rates, ops' actions."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from flask_babel import gettext as _
+from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
@@ -12,13 +14,14 @@ from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
 from connector.extensions import db
 from connector.fields import Decimal as DecimalField
-from connector.fx.store import set_manual_rate
-from connector.models import FxProviderState, FxRate, Role, User
+from connector.fx import quarantine
+from connector.models import FxProviderState, Role, User
 from connector.models.types import utcnow
-from connector.offers.service import fx_for, markets, markets_affected
+from connector.offers.service import fx_for, markets
+from connector.ops import audit, fx_actions
+from connector.ops.audit import Actor
 from jobs.enqueue import enqueue_after_commit
 from jobs.fx import refresh_rates
-from jobs.offers import enqueue_market_reprice
 
 blp = Blueprint("fx_api", __name__, url_prefix="/fx", description="FX rates")
 
@@ -34,12 +37,24 @@ class ManualRateSchema(Schema):
     note = f.String(load_default=None, validate=validate.Length(max=500))
 
 
+class LegSchema(Schema):
+    pair = fields.String()
+    rate = fields.String()
+    source = fields.String()
+    as_of = fields.String()
+    inverse = fields.Boolean(metadata={"description": "The quote is read backwards (1/rate)."})
+
+
 class RateSchema(Schema):
     pair = fields.String()
     rate = fields.String()
     source = fields.String()
     as_of = fields.String()
     path = fields.List(fields.String())
+    legs = fields.List(
+        fields.Nested(LegSchema),
+        metadata={"description": "For a cross rate: each quote it multiplies or divides by."},
+    )
 
 
 class MarketRatesSchema(Schema):
@@ -61,9 +76,40 @@ class ProviderSchema(Schema):
     consecutive_failures = fields.Integer()
 
 
+class QuarantinedRateSchema(Schema):
+    id = fields.Integer()
+    pair = fields.String()
+    base = fields.String()
+    quote = fields.String()
+    rate = fields.Decimal(as_string=True)
+    source = fields.String()
+    as_of = fields.AwareDateTime()
+    fetched_at = fields.AwareDateTime()
+    status = fields.String(metadata={"description": "accepted, quarantined or rejected"})
+    reference_rate = fields.Decimal(
+        as_string=True,
+        allow_none=True,
+        metadata={"description": "The last accepted rate of the pair and source it moved from."},
+    )
+    move_pct = fields.Decimal(
+        as_string=True, allow_none=True, metadata={"description": "How far, in percent."}
+    )
+
+
+class ReviewedRateSchema(QuarantinedRateSchema):
+    repriced_markets = fields.List(fields.String())
+
+
 class RatesOverviewSchema(Schema):
     markets = fields.List(fields.Nested(MarketRatesSchema))
     providers = fields.List(fields.Nested(ProviderSchema))
+    quarantined = fields.List(
+        fields.Nested(QuarantinedRateSchema),
+        metadata={
+            "description": "Fetched rates that jumped past a market's limit: not used "
+            "until ops approve them."
+        },
+    )
 
 
 class StoredRateSchema(Schema):
@@ -99,7 +145,11 @@ def rates_overview() -> dict:
             }
         )
     providers = db.session.execute(select(FxProviderState).order_by(FxProviderState.name))
-    return {"markets": overview, "providers": providers.scalars().all()}
+    return {
+        "markets": overview,
+        "providers": providers.scalars().all(),
+        "quarantined": [quarantine.as_dict(rate) for rate in quarantine.quarantined()],
+    }
 
 
 @blp.get("/rates")
@@ -119,15 +169,53 @@ def current_rates(user: User):
 @blp.alt_response(422, schema=ErrorEnvelopeSchema)
 def post_manual_rate(args, user: User):
     """Set a manual rate (ops); it is used until a provider publishes a newer one."""
-    row: FxRate = set_manual_rate(user, args["base"], args["quote"], args["rate"], args["note"])
-    affected = markets_affected([(row.base, row.quote)])
-    for code in affected:
-        enqueue_market_reprice(code)
+    done = fx_actions.set_rate(
+        Actor.of(user, "api"), user, args["base"], args["quote"], args["rate"], args["note"]
+    )
+    row = done.rate
     body = {
         c: getattr(row, c)
         for c in ("id", "base", "quote", "rate", "source", "as_of", "set_by_id", "note")
     }
-    return {**body, "repriced_markets": affected}
+    return {**body, "repriced_markets": done.repriced_markets}
+
+
+def _review(rate_id: int, user: User, approve: bool) -> dict:
+    act = fx_actions.approve_rate if approve else fx_actions.reject_rate
+    try:
+        done = act(rate_id, Actor.of(user, "api"), user)
+    except LookupError:
+        abort(404, message=_("No such FX rate."))
+    except fx_actions.NotQuarantined as exc:
+        abort(
+            409,
+            message=_(
+                "This rate is not waiting for a decision: it is %(status)s.", status=exc.rate.status
+            ),
+        )
+    return {**quarantine.as_dict(done.rate), "repriced_markets": done.repriced_markets}
+
+
+@blp.post("/rates/<int:rate_id>/approve")
+@requires_api_role(Role.OPS)
+@blp.response(200, ReviewedRateSchema)
+@blp.alt_response(403, schema=ErrorEnvelopeSchema)
+@blp.alt_response(404, schema=ErrorEnvelopeSchema)
+@blp.alt_response(409, schema=ErrorEnvelopeSchema)
+def approve_rate(rate_id: int, user: User):
+    """Approve a quarantined rate (ops): prices may use it; the markets it touches reprice."""
+    return _review(rate_id, user, approve=True)
+
+
+@blp.post("/rates/<int:rate_id>/reject")
+@requires_api_role(Role.OPS)
+@blp.response(200, ReviewedRateSchema)
+@blp.alt_response(403, schema=ErrorEnvelopeSchema)
+@blp.alt_response(404, schema=ErrorEnvelopeSchema)
+@blp.alt_response(409, schema=ErrorEnvelopeSchema)
+def reject_rate(rate_id: int, user: User):
+    """Reject a quarantined rate (ops): it is never used."""
+    return _review(rate_id, user, approve=False)
 
 
 @blp.post("/refresh")
@@ -136,4 +224,12 @@ def post_manual_rate(args, user: User):
 @blp.alt_response(403, schema=ErrorEnvelopeSchema)
 def refresh(user: User):
     """Fetch rates from the configured providers now, in the background."""
-    return {"job_id": enqueue_after_commit(refresh_rates, job_timeout=120)}
+    job_id = enqueue_after_commit(refresh_rates, job_timeout=120)
+    audit.record(
+        Actor.of(user, "api"),
+        "fx.refresh",
+        "job",
+        job_id,
+        result="queued" if job_id else "failed",
+    )
+    return {"job_id": job_id}

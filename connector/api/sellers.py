@@ -16,6 +16,8 @@ from connector.auth.tokens import issue_token, revoke_token, token_view, tokens_
 from connector.extensions import db
 from connector.models import Role, User
 from connector.offers.service import markets
+from connector.ops import audit
+from connector.ops.audit import Actor
 
 blp = Blueprint("sellers_api", __name__, url_prefix="/sellers", description="Seller accounts")
 
@@ -124,6 +126,14 @@ def create_seller(args: dict, user: User):
     db.session.add(seller)
     db.session.commit()
     key = _new_key(seller, "first key")
+    details = {"email": seller.email, "name": seller.display_name, "markets": seller.markets}
+    audit.record(
+        Actor.of(user, "api"),
+        "seller.create",
+        "seller",
+        seller.id,
+        details={**details, "key_id": key["id"], "key_hint": key["hint"]},
+    )
     shown = ("id", "display_name", "email", "markets", "is_active_account", "created_at")
     return {**{field: getattr(seller, field) for field in shown}, "key": key}
 
@@ -136,11 +146,20 @@ def create_seller(args: dict, user: User):
 def update_seller(args: dict, seller_id: int, user: User):
     """Change a seller's markets, or switch the account off (its keys stop at once)."""
     seller = _seller(seller_id)
+    before = {"markets": list(seller.markets or []), "active": seller.is_active_account}
     if "markets" in args:
         seller.markets = sorted(set(args["markets"]))
     if "active" in args:
         seller.is_active_account = args["active"]
     db.session.commit()
+    after = {"markets": list(seller.markets or []), "active": seller.is_active_account}
+    audit.record(
+        Actor.of(user, "api"),
+        "seller.update",
+        "seller",
+        seller.id,
+        details={"email": seller.email, "before": before, "after": after},
+    )
     return seller
 
 
@@ -160,7 +179,16 @@ def list_keys(seller_id: int, user: User):
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
 def create_key(args: dict, seller_id: int, user: User):
     """Issue another key for a seller (for rotation); shown once."""
-    return _new_key(_seller(seller_id), args["name"])
+    seller = _seller(seller_id)
+    key = _new_key(seller, args["name"])
+    audit.record(
+        Actor.of(user, "api"),
+        "seller.key_issue",
+        "seller",
+        seller.id,
+        details={"email": seller.email, "key_id": key["id"], "key_hint": key["hint"]},
+    )
+    return key
 
 
 @blp.delete("/<int:seller_id>/keys/<int:key_id>")
@@ -169,5 +197,13 @@ def create_key(args: dict, seller_id: int, user: User):
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
 def revoke_key(seller_id: int, key_id: int, user: User):
     """Revoke a seller's key; it stops working at once."""
-    if not revoke_token(_seller(seller_id), key_id):
+    seller = _seller(seller_id)
+    if not revoke_token(seller, key_id):
         abort(404, message=_("No such key."))
+    audit.record(
+        Actor.of(user, "api"),
+        "seller.key_revoke",
+        "seller",
+        seller.id,
+        details={"email": seller.email, "key_id": key_id},
+    )

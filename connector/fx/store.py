@@ -2,48 +2,91 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import select
 
 from connector.extensions import db
-from connector.models import FxProviderState, FxRate, User
+from connector.fx.quarantine import judge, move_limit
+from connector.markets.model import Market
+from connector.models import FxProviderState, FxRate, FxRateStatus, User
 from connector.models.types import utcnow
+
+log = logging.getLogger(__name__)
 
 RATE_PLACES = Decimal("1e-10")  # what NUMERIC(24, 10) keeps; the same on SQLite
 
 
-def store_quotes(quotes: Iterable, fetched_at: datetime | None = None) -> int:
-    """Insert quotes not already stored; returns how many were new."""
+@dataclass
+class Stored:
+    """What a batch of quotes did: how many rows are new, which pairs may now price, and
+    which rates jumped too far and wait for a person."""
+
+    new: int = 0
+    accepted_pairs: set[tuple[str, str]] = field(default_factory=set)
+    quarantined: list[FxRate] = field(default_factory=list)
+
+
+def store_quotes(
+    quotes: Iterable,
+    fetched_at: datetime | None = None,
+    markets: Iterable[Market] | None = None,
+) -> Stored:
+    """Insert quotes not already stored, each judged against the last accepted one.
+
+    A quote that moved more than the strictest ``max_rate_move_pct`` of the
+    ``markets`` it could price (default: the app's markets) is stored
+    quarantined: never used until ops accept it. A source that corrects a figure
+    still waiting for a verdict (or rejected) replaces it and is judged afresh;
+    an accepted figure is never rewritten.
+    """
     fetched_at = fetched_at or utcnow()
-    new = 0
+    markets = list(current_app.extensions["markets"].values() if markets is None else markets)
+    result = Stored()
     for quote in quotes:
-        exists = db.session.execute(
-            select(FxRate.id).where(
+        rate = quote.rate.quantize(RATE_PLACES)
+        row = db.session.execute(
+            select(FxRate).where(
                 FxRate.base == quote.base,
                 FxRate.quote == quote.quote,
                 FxRate.source == quote.source,
                 FxRate.as_of == quote.as_of,
             )
-        ).first()
-        if exists:
+        ).scalar_one_or_none()
+        if row is not None and (row.status == FxRateStatus.ACCEPTED or row.rate == rate):
             continue
-        db.session.add(
-            FxRate(
+        if row is None:
+            row = FxRate(
                 base=quote.base,
                 quote=quote.quote,
-                rate=quote.rate.quantize(RATE_PLACES),
                 source=quote.source,
                 as_of=quote.as_of,
-                fetched_at=fetched_at,
                 path=list(getattr(quote, "path", ()) or ()),
             )
-        )
-        new += 1
+            db.session.add(row)
+            result.new += 1
+        row.rate, row.fetched_at = rate, fetched_at
+        judge(row, move_limit(markets, quote.base, quote.quote))
+        if row.status == FxRateStatus.QUARANTINED:
+            result.quarantined.append(row)
+            log.warning(
+                "fx %s/%s from %s quarantined: %s moved %s%% from %s",
+                row.base,
+                row.quote,
+                row.source,
+                row.rate,
+                row.move_pct,
+                row.reference_rate,
+            )
+        else:
+            result.accepted_pairs.add((row.base, row.quote))
     db.session.flush()
-    return new
+    return result
 
 
 def set_manual_rate(user: User, base: str, quote: str, rate: Decimal, note: str | None) -> FxRate:
@@ -74,6 +117,7 @@ def provider_state(name: str) -> FxProviderState:
 
 
 def record_success(name: str, stored: int) -> None:
+    """``stored``: how many of the provider's quotes were new rows."""
     state = provider_state(name)
     state.last_success_at = utcnow()
     state.consecutive_failures = 0

@@ -83,6 +83,9 @@ class Market:
     duty_default_rate: Decimal
     duty_by_hs: dict[str, Decimal] = field(hash=False)
     shipping: dict[str, RateCard] = field(hash=False)
+    # A fetched rate moving more than this (percent) from the last accepted one of
+    # its pair and source waits for a person instead of repricing the market.
+    max_rate_move_pct: Decimal = Decimal(10)
 
     @property
     def modes(self) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ from connector.markets.model import MODES, Fee, Market, ParcelRegime, RateCard, 
 CURRENCY = validate.Regexp(r"^[A-Z]{3}$", error="a 3-letter ISO 4217 code")
 PERCENT = validate.Range(Decimal(0), Decimal(100))
 POSITIVE = validate.Range(Decimal(0), None, min_inclusive=False)
+DEFAULT_MAX_RATE_MOVE_PCT = Decimal(10)
 
 
 class MarketConfigError(ValueError):
@@ -158,6 +159,11 @@ class MarketSchema(_Base):
     )
     default_mode = fields.String(required=True, validate=validate.OneOf(MODES))
     fx_max_age_hours = fields.Integer(required=True, validate=validate.Range(1, 24 * 31))
+    # A fall is at most 100%, so a larger limit could never catch a rate read 10x too low.
+    max_rate_move_pct = _dec(
+        load_default=DEFAULT_MAX_RATE_MOVE_PCT,
+        validate=validate.Range(Decimal(0), Decimal(100), min_inclusive=False),
+    )
     margin_pct = _dec(required=True, validate=PERCENT)
     min_margin_pct = _dec(required=True, validate=PERCENT)
     minimum_price = _dec(required=True, validate=POSITIVE)
@@ -197,6 +203,7 @@ class MarketSchema(_Base):
             locales=tuple(data["locales"]),
             default_mode=data["default_mode"],
             fx_max_age_hours=data["fx_max_age_hours"],
+            max_rate_move_pct=data["max_rate_move_pct"],
             margin_pct=data["margin_pct"],
             min_margin_pct=data["min_margin_pct"],
             minimum_price=data["minimum_price"],

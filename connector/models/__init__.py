@@ -12,7 +12,7 @@ from connector.models.fulfilment import (
     ShipmentDocument,
     ShipmentEvent,
 )
-from connector.models.fx import FxProviderState, FxRate
+from connector.models.fx import FxProviderState, FxRate, FxRateStatus
 from connector.models.listing import (
     Customization,
     Listing,
@@ -32,6 +32,7 @@ __all__ = [
     "FeedCounter",
     "FxProviderState",
     "FxRate",
+    "FxRateStatus",
     "IdempotencyRecord",
     "Listing",
     "ListingImage",

@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, case, func, insert, select
 from sqlalchemy.orm import selectinload
 
 from connector.extensions import db
-from connector.fx.resolve import VIA, MarketFx, RateBook, market_fx, required_currencies
+from connector.fx.resolve import MarketFx, RateBook, market_fx, markets_using, required_currencies
 from connector.markets.model import Market
 from connector.models import Listing, ListingStatus, Offer
 from connector.models.offer import OfferStatus
@@ -264,15 +264,10 @@ def markets_affected(pairs: Iterable[tuple[str, str]]) -> list[str]:
     """Markets whose prices may use a rate between any of these currency pairs.
 
     A pair matters to a market when it quotes the market's currency, or when it
-    could be a leg of a triangulation between currencies the market needs.
+    could be a leg of a cross (through any currency) between the currencies the
+    market needs and its own.
     """
-    pairs = {frozenset(pair) for pair in pairs}
-    affected = []
-    for code, market in markets().items():
-        legs = required_currencies(market) | set(VIA)
-        if any(market.currency in pair or pair <= legs for pair in pairs):
-            affected.append(code)
-    return affected
+    return markets_using(markets().values(), pairs)
 
 
 def offers_of(listing_id: int) -> list[Offer]:

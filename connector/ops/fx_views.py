@@ -4,20 +4,26 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from connector.extensions import db
 from connector.fields import EXPONENT_MESSAGE, has_exponent, text_problem
-from connector.fx.store import set_manual_rate
-from connector.models import FxProviderState, FxRate, User
+from connector.fx import quarantine
+from connector.models import FxProviderState, FxRate, FxRateStatus, User
 from connector.models.types import utcnow
-from connector.offers.service import fx_for, markets, markets_affected
-from connector.ops import audit
+from connector.offers.service import fx_for, markets
+from connector.ops import fx_actions
 from connector.ops.blueprint import bp, web_actor
-from jobs.offers import enqueue_market_reprice
+
+STATUS_LABELS = {
+    FxRateStatus.ACCEPTED.value: _l("accepted"),
+    FxRateStatus.QUARANTINED.value: _l("quarantined"),
+    FxRateStatus.REJECTED.value: _l("rejected"),
+}
 
 MAX_RATE = Decimal("100000000")
 MIN_RATE = Decimal("0.0000000001")
@@ -26,6 +32,10 @@ MIN_RATE = Decimal("0.0000000001")
 def plain_decimal(value: Decimal) -> str:
     """``3450.5000000000`` as ``3450.5`` (never ``3.4505E+3``)."""
     return format(Decimal(value).normalize(), "f")
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
 
 
 def _market_rows(now) -> list[dict]:
@@ -78,6 +88,7 @@ def _render(values: dict, errors: dict, status: int = 200):
         markets=_market_rows(now),
         providers=providers.scalars().all(),
         manual=_manual_rates(),
+        quarantined=quarantine.quarantined(),
         values=values,
         errors=errors,
         now=now,
@@ -122,32 +133,73 @@ def set_rate():
     values, errors = _read_rate_form(request.form)
     if errors:
         return _render(values, errors, 422)
-    row = set_manual_rate(
-        current_user, values["base"], values["quote"], values["parsed_rate"], values["note"] or None
-    )
-    affected = markets_affected([(row.base, row.quote)])
-    queued = [code for code in affected if enqueue_market_reprice(code)]
-    audit.record(
+    done = fx_actions.set_rate(
         web_actor(),
-        "fx.manual_rate",
-        "fx_rate",
-        row.id,
-        details={
-            "pair": f"{row.base}/{row.quote}",
-            "rate": str(row.rate),
-            "note": row.note,
-            "repriced_markets": affected,
-            "reprice_queued": queued,
-        },
+        current_user,
+        values["base"],
+        values["quote"],
+        values["parsed_rate"],
+        values["note"] or None,
     )
+    row = done.rate
     flash(
         _(
             "1 %(base)s = %(rate)s %(quote)s is set; offers of %(markets)s are being repriced.",
             base=row.base,
             rate=plain_decimal(row.rate),
             quote=row.quote,
-            markets=", ".join(affected) or "—",
+            markets=", ".join(done.repriced_markets) or "—",
         ),
         "success",
     )
+    return redirect(url_for("ops.fx_page"))
+
+
+@bp.post("/fx/rates/<int:rate_id>/approve")
+def approve_rate(rate_id: int):
+    return _review(rate_id, approve=True)
+
+
+@bp.post("/fx/rates/<int:rate_id>/reject")
+def reject_rate(rate_id: int):
+    return _review(rate_id, approve=False)
+
+
+def _review(rate_id: int, approve: bool):
+    act = fx_actions.approve_rate if approve else fx_actions.reject_rate
+    try:
+        done = act(rate_id, web_actor(), current_user)
+    except LookupError:
+        abort(404)
+    except fx_actions.NotQuarantined as exc:
+        flash(
+            _(
+                "The rate %(pair)s from %(source)s is already %(status)s.",
+                pair=f"{exc.rate.base}/{exc.rate.quote}",
+                source=exc.rate.source,
+                status=status_label(exc.rate.status),
+            ),
+            "error",
+        )
+        return redirect(url_for("ops.fx_page"))
+    row = done.rate
+    values = {
+        "base": row.base,
+        "rate": plain_decimal(row.rate),
+        "quote": row.quote,
+        "source": row.source,
+    }
+    if approve:
+        message = _(
+            "1 %(base)s = %(rate)s %(quote)s from %(source)s is approved; "
+            "offers of %(markets)s are being repriced.",
+            markets=", ".join(done.repriced_markets) or "—",
+            **values,
+        )
+    else:
+        message = _(
+            "1 %(base)s = %(rate)s %(quote)s from %(source)s is rejected and will not be used.",
+            **values,
+        )
+    flash(message, "success")
     return redirect(url_for("ops.fx_page"))

@@ -1,7 +1,7 @@
 """consignment pricing: export cartons, quotes, order pricing and factory amounts
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-03 09:00:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 import connector.models.types
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

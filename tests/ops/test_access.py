@@ -26,6 +26,8 @@ OPS_ROUTES = [
     ("POST", "/ops/shipments/retry-matching"),
     ("GET", "/ops/fx"),
     ("POST", "/ops/fx/rates"),
+    ("POST", "/ops/fx/rates/1/approve"),
+    ("POST", "/ops/fx/rates/1/reject"),
     ("GET", "/ops/jobs"),
     ("GET", "/ops/jobs/some-job"),
     ("GET", "/ops/audit"),

@@ -60,6 +60,24 @@ def test_invalid_market_file_names_the_problem(tmp_path, mutation, message):
     assert "ph.toml" in str(error.value) and message in str(error.value)
 
 
+def test_rate_move_limit_defaults_to_ten_percent_and_is_read_from_the_file(tmp_path):
+    assert all(m.max_rate_move_pct == D("10") for m in load_markets(SHIPPED).values())
+    text = (FIXTURES / "ph.toml").read_text()
+    assert "max_rate_move_pct" not in text
+    (tmp_path / "ph.toml").write_text(text)
+    assert load_markets(tmp_path)["PH"].max_rate_move_pct == D("10")
+    (tmp_path / "ph.toml").write_text('max_rate_move_pct = "2.5"\n' + text)
+    assert load_markets(tmp_path)["PH"].max_rate_move_pct == D("2.5")
+
+
+@pytest.mark.parametrize("value", ['"0"', '"-5"', '"150"', '"ten"'])
+def test_rate_move_limit_outside_0_to_100_percent_names_the_field(tmp_path, value):
+    text = (FIXTURES / "ph.toml").read_text()
+    (tmp_path / "ph.toml").write_text(f"max_rate_move_pct = {value}\n" + text)
+    with pytest.raises(MarketConfigError, match="max_rate_move_pct"):
+        load_markets(tmp_path)
+
+
 def test_enabling_a_market_without_a_file_is_an_error():
     with pytest.raises(MarketConfigError, match="XX"):
         load_markets(SHIPPED, enabled=["VN", "XX"])

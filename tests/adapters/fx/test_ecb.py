@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from adapters.errors import BadResponse, ProviderUnavailable
+from adapters.errors import BadResponse, DeadlineExceeded, ProviderUnavailable
 from adapters.fx import build_provider
 from adapters.fx.base import NoRatesPublished
 from adapters.fx.ecb import (
@@ -20,7 +20,7 @@ from adapters.fx.ecb import (
     quotes_from_rates,
 )
 from simulators.base import Fault
-from tests.adapters.fx.support import FAST_TIMEOUT, fixture_bytes
+from tests.adapters.fx.support import DRIP_SECONDS, DRIP_SETTINGS, FAST_TIMEOUT, fixture_bytes
 
 APRIL_24 = date(2024, 4, 24)  # a Wednesday
 APRIL_27 = date(2024, 4, 27)  # a Saturday
@@ -163,6 +163,19 @@ def test_fetch_timeout_fails_fast_although_forex_python_has_none(ecb_sim):
         ecb_provider(ecb_sim, connect_timeout=0.1, read_timeout=0.3).fetch(APRIL_24)
     assert caught.value.code == "timeout"
     assert time.monotonic() - started < 0.9
+
+
+def test_fetch_of_a_dripped_answer_stops_at_the_deadline_although_forex_python_streams_not(
+    ecb_sim,
+):
+    ecb_sim.published[APRIL_24] = ECB_APRIL_24
+    ecb_sim.inject(Fault(kind="drip", seconds=DRIP_SECONDS))
+    provider = build_provider("ecb", {"base_url": ecb_sim.url + "/api", **DRIP_SETTINGS})
+    with pytest.raises(DeadlineExceeded) as caught:
+        provider.fetch(APRIL_24)
+    assert caught.value.code == "deadline_exceeded"
+    # The first base used up the whole deadline: the others were not even asked for.
+    assert len(ecb_sim.requests) == 1
 
 
 def test_fetch_garbage_is_a_bad_response(ecb_sim):

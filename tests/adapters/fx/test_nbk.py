@@ -8,12 +8,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from adapters.errors import BadResponse, ProviderUnavailable
+from adapters.errors import BadResponse, DeadlineExceeded, ProviderUnavailable
 from adapters.fx import build_provider
 from adapters.fx.base import NoRatesPublished
 from adapters.fx.nbk import as_of_for, build_request, parse_rates
 from simulators.base import Fault
-from tests.adapters.fx.support import FAST_TIMEOUT, fixture_bytes
+from tests.adapters.fx.support import DRIP_SECONDS, DRIP_SETTINGS, FAST_TIMEOUT, fixture_bytes
 
 APRIL_24 = date(2024, 4, 24)  # a Wednesday
 APRIL_27 = date(2024, 4, 27)  # a Saturday
@@ -188,6 +188,19 @@ def test_fetch_timeout_fails_fast_instead_of_hanging(nbk_sim):
     assert caught.value.code == "timeout"
     assert caught.value.transient is True
     assert time.monotonic() - started < 0.9
+
+
+def test_fetch_of_an_answer_dripped_byte_by_byte_stops_at_the_deadline(nbk_sim):
+    nbk_sim.published[APRIL_24] = {"CNY": ("61.31", 1), "UZS": ("3.5", 100)}
+    nbk_sim.inject(Fault(kind="drip", seconds=DRIP_SECONDS))
+    provider = build_provider("nbk", {"base_url": nbk_sim.url, **DRIP_SETTINGS})
+    with pytest.raises(DeadlineExceeded) as caught:
+        provider.fetch(APRIL_24)
+    assert caught.value.code == "deadline_exceeded"
+    assert caught.value.transient is True
+    assert isinstance(caught.value, ProviderUnavailable)
+    # The same answer, not dripped, is read whole through the same streaming path.
+    assert by_base(provider.fetch(APRIL_24))["UZS"].rate == Decimal("0.035")
 
 
 def test_fetch_garbage_is_a_bad_response(nbk_sim):

@@ -4,6 +4,7 @@ import pytest
 
 from adapters.errors import ProviderNotConfigured
 from adapters.fx import PROVIDERS, FxProvider, build_provider
+from adapters.fx.base import DEFAULT_DEADLINE
 from adapters.fx.ecb import DEFAULT_BASES
 from adapters.http import DEFAULT_TIMEOUT
 
@@ -42,6 +43,14 @@ def test_timeout_setting_forms(settings, expected):
 def test_url_alias_and_empty_url_keep_working():
     assert build_provider("nbk", {"url": "http://127.0.0.1:9"}).base_url == "http://127.0.0.1:9"
     assert build_provider("nbk", {"url": None}).base_url == "https://nationalbank.kz"
+
+
+@pytest.mark.parametrize("name", ["nbk", "vietcombank", "ecb"])
+def test_http_providers_take_a_total_deadline_from_settings(name):
+    assert build_provider(name, {"deadline": "2.5"}).deadline == 2.5
+    assert build_provider(name, {"deadline": None}).deadline == DEFAULT_DEADLINE
+    with pytest.raises(ValueError):
+        build_provider(name, {"deadline": 0})
 
 
 def test_timeouts_default_to_the_shared_ones():

@@ -9,13 +9,13 @@ from decimal import Decimal
 
 import pytest
 
-from adapters.errors import BadResponse, ProviderUnavailable, Rejected
+from adapters.errors import BadResponse, DeadlineExceeded, ProviderUnavailable, Rejected
 from adapters.fx import build_provider
 from adapters.fx.base import NoRatesPublished
 from adapters.fx.vietcombank import build_request, parse_board_time, parse_figure, parse_rates
 from simulators.base import Fault
 from simulators.fx import VcbBoard
-from tests.adapters.fx.support import FAST_TIMEOUT, fixture_bytes
+from tests.adapters.fx.support import DRIP_SECONDS, DRIP_SETTINGS, FAST_TIMEOUT, fixture_bytes
 
 DEC_21 = date(2022, 12, 21)  # a Wednesday
 DEC_24 = date(2022, 12, 24)  # a Saturday
@@ -222,6 +222,15 @@ def test_fetch_timeout_fails_fast_instead_of_hanging(vietcombank_sim):
         vcb_provider(vietcombank_sim).fetch()
     assert caught.value.code == "timeout"
     assert time.monotonic() - started < 0.9
+
+
+def test_fetch_of_a_dripped_board_stops_at_the_deadline(vietcombank_sim):
+    publish_board(vietcombank_sim)
+    vietcombank_sim.inject(Fault(kind="drip", seconds=DRIP_SECONDS))
+    provider = build_provider("vietcombank", {"base_url": vietcombank_sim.url, **DRIP_SETTINGS})
+    with pytest.raises(DeadlineExceeded) as caught:
+        provider.fetch()
+    assert caught.value.code == "deadline_exceeded" and caught.value.transient is True
 
 
 def test_fetch_garbage_is_a_bad_response(vietcombank_sim):
