@@ -17,7 +17,8 @@ from connector.feeds.render import FORMATS, seller_item
 from connector.fields import TIME_OUT_OF_RANGE
 from connector.markets.model import Market
 from connector.models import Listing, Offer, Role, User
-from connector.offers.service import markets
+from connector.models.types import utcnow
+from connector.offers.service import fx_for, markets
 from connector.offers.visibility import for_seller
 from connector.params import in_utc
 from connector.urls import public_base, public_url_for
@@ -222,6 +223,7 @@ def market_offers(args: dict, code: str, user: User):
     page = service.load_page(query)
     etag = service.etag_of(page)
     headers = {"ETag": f'"{etag}"', "Cache-Control": "private, no-cache", "Vary": "Accept"}
+    headers.update(_rate_age_headers(market))
     if page.next_cursor:
         link = public_url_for(
             "feeds_api.market_offers",
@@ -247,6 +249,22 @@ def market_offers(args: dict, code: str, user: User):
         mimetype=MEDIA[query.fmt].split(";")[0],
         content_type=MEDIA[query.fmt],
     )
+
+
+def _rate_age_headers(market: Market) -> dict[str, str]:
+    """How old the market's rates are now: the items carry each rate's time, these its age
+    (a header, so the page's bytes and ETag stay the same as the hours pass)."""
+    fx = fx_for(market, utcnow())
+    if not fx.rates:
+        return {"X-FX-Usable": "false"}
+    oldest = min(rate.as_of for rate in fx.rates.values())
+    hours = int((utcnow() - oldest).total_seconds() // 3600)
+    return {
+        "X-FX-As-Of": oldest.isoformat(),
+        "X-FX-Age-Hours": str(hours),
+        "X-FX-Max-Age-Hours": str(market.fx_max_age_hours),
+        "X-FX-Usable": "true" if fx.usable else "false",
+    }
 
 
 class OfferDetailSchema(FeedItemSchema):

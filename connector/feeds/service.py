@@ -287,4 +287,4 @@ def etag_of(page: FeedPage) -> str:
 
 
 # Bump when the renderers change, so cached pages and ETags of old renderings expire.
-RENDER_VERSION = 1
+RENDER_VERSION = 2

@@ -115,3 +115,15 @@ def rate_text(rate: str) -> str:
         return "0"
     shown = value.quantize(Decimal(1).scaleb(value.adjusted() - 5))
     return format(shown.normalize(), "f")
+
+
+def rate_age(as_of: str) -> str:
+    """How old a rate is, for people: hours under two days, days after."""
+    from datetime import datetime
+
+    from connector.models.types import utcnow
+
+    hours = int((utcnow() - datetime.fromisoformat(as_of)).total_seconds() // 3600)
+    if hours < 48:
+        return str(_l("%(n)s h old", n=hours))
+    return str(_l("%(n)s days old", n=hours // 24))

@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal as D
 
 from tests.fx.conftest import nbk_figure
-from tests.offers.test_offers import Quote, create, fresh, offers, run_jobs, store, tshirt
+from tests.offers.support import Quote, create, fresh, offers, run_jobs, store, tshirt
 
 FX_REASONS = {"fx_missing", "fx_stale"}
 

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import bearer
 from tests.fx.conftest import ALMATY, NBK_RATES, nbk_figure, publish_nbk
-from tests.offers.test_offers import Quote, create, offers, run_jobs, store, tshirt
+from tests.offers.support import Quote, create, offers, run_jobs, store, tshirt
 from tests.ops.conftest import csrf_of, flashes, page_of, sign_in
 from tests.ops.support import audit_entries
 
