@@ -17,7 +17,7 @@ from tests.adapters.fx.conftest import (  # noqa: F401  (fixtures)
     nbk_sim,
     vietcombank_sim,
 )
-from tests.offers.test_offers import rates, translator  # noqa: F401  (fixtures)
+from tests.offers.conftest import rates, translator  # noqa: F401  (fixtures)
 
 ALMATY = ZoneInfo("Asia/Almaty")
 HO_CHI_MINH = ZoneInfo("Asia/Ho_Chi_Minh")
