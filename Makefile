@@ -43,9 +43,11 @@ update-catalogs: extract-messages
 run: system-run venv translations
 	PORT=$(PORT) $(BIN)/python scripts/run_stack.py
 
+# lint-imports: the layers and forbidden imports of pyproject.toml (no cycles, no connector → jobs).
 lint: venv-test
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 format: venv-test
 	$(BIN)/ruff format .

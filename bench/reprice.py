@@ -29,9 +29,10 @@ from sqlalchemy import insert
 from connector import create_app
 from connector.extensions import db
 from connector.fx.store import store_quotes
+from connector.markets.registry import markets
 from connector.models import Listing, ListingImage, PriceTier, Supplier, Variant
 from connector.offers.builder import parcel_of, unit_costs
-from connector.offers.service import fx_for, markets, reprice
+from connector.offers.service import fx_for, reprice
 from connector.pricing.engine import consignment_price, prepare
 
 CURRENCIES = {"VND": "3700", "KZT": "70", "UZS": "1700", "THB": "4.6", "MYR": "0.62"}

@@ -80,7 +80,6 @@ def _register_blueprints(app: Flask) -> None:
     from connector.listings import views as listing_views
     from connector.ops import init_app as init_ops
     from connector.orders import cli as orders_cli
-    from jobs import worker
 
     api.init_app(app)
     # After flask-smorest, which installs its own handler: ours gives one envelope.
@@ -91,6 +90,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(listing_views.bp)
     init_ops(app)
     cli.init_app(app)
-    worker.init_app(app)
     webhooks.init_app(app)
     orders_cli.init_app(app)

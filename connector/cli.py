@@ -72,7 +72,7 @@ offers_cli = AppGroup("offers", help="Offers per market.")
 @fx_cli.command("refresh")
 def fx_refresh() -> None:
     """Fetch rates from the configured providers now (and enqueue the reprices)."""
-    from jobs.fx import refresh_rates
+    from connector.fx.refresh import refresh_rates
 
     for name, outcome in refresh_rates().items():
         click.echo(f"{name}: {outcome}")
@@ -103,7 +103,8 @@ def offers_refresh() -> None:
 @click.option("--market", "codes", multiple=True, help="Market code; default every market.")
 def offers_reprice(codes: tuple[str, ...]) -> None:
     """Reprice offers now, in this process (the worker does the same on a schedule)."""
-    from connector.offers.service import markets, reprice_market
+    from connector.markets.registry import markets
+    from connector.offers.service import reprice_market
 
     for code in codes or tuple(markets()):
         result = reprice_market(code)

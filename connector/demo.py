@@ -10,10 +10,9 @@ from sqlalchemy import select
 
 from connector.extensions import db
 from connector.listings import service
-from connector.listings.images import store_image
+from connector.listings.images import enqueue_thumbnail, store_image
 from connector.models import ApiToken, Listing, Role, Supplier, User
 from connector.models.account import hash_token
-from jobs.images import enqueue_thumbnail
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_SUPPLIER = "义乌市星辰服饰有限公司"

@@ -7,9 +7,8 @@ import logging
 from sqlalchemy import select
 
 from connector.extensions import db
-from connector.listings.images import write_thumbnail
+from connector.listings.images import enqueue_thumbnail, write_thumbnail
 from connector.models import StoredImage
-from jobs.enqueue import enqueue_after_commit
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +24,6 @@ def make_thumbnail(sha256: str) -> bool:
         stored.has_thumbnail = True
         db.session.commit()
     return True
-
-
-def enqueue_thumbnail(sha256: str) -> str | None:
-    # A fixed job id per image: a second upload of the same bytes while the
-    # first job waits does not queue a duplicate.
-    return enqueue_after_commit(make_thumbnail, sha256, job_id=f"thumbnail-{sha256}")
 
 
 def sweep_missing_thumbnails(limit: int = 500) -> int:

@@ -7,7 +7,6 @@ import logging
 from rq import get_current_job
 
 from connector.offers import service
-from jobs.enqueue import enqueue_after_commit
 
 log = logging.getLogger(__name__)
 
@@ -37,20 +36,11 @@ def reprice_market(code: str) -> dict:
     return service.reprice_market(code, progress=progress).__dict__
 
 
-def enqueue_listing_refresh(listing_id: int) -> str | None:
-    return enqueue_after_commit(refresh_listing, listing_id)
-
-
-def enqueue_market_reprice(code: str) -> str | None:
-    # One pending reprice per market is enough: a fixed id folds repeated requests.
-    return enqueue_after_commit(reprice_market, code, job_id=f"reprice-{code}")
-
-
 def sweep_outdated_offers() -> int:
     """Enqueue listings whose offers are missing or behind (Redis was down, a worker died)."""
     count = 0
     for listing_id in service.outdated_listing_ids():
-        if enqueue_listing_refresh(listing_id):
+        if service.enqueue_listing_refresh(listing_id):
             count += 1
     return count
 

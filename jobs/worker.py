@@ -1,5 +1,7 @@
 """The RQ worker and the periodic sweeps, started through the app's CLI.
 
+``wsgi`` adds these commands to the app: ``connector`` never imports ``jobs``.
+
 ``flask --app wsgi worker`` runs a worker (with RQ's scheduler for retries
 and delayed jobs); ``flask --app wsgi cron`` runs the periodic sweeps.
 """
@@ -83,5 +85,6 @@ def cron_command(interval: int) -> None:
 
 
 def init_app(app) -> None:
+    """Add the worker commands to an app made by ``connector.create_app`` (see ``wsgi``)."""
     app.cli.add_command(worker_command)
     app.cli.add_command(cron_command)

@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from flask import Response, jsonify, request
 
-from simulators.sandbox import ParcelSimulator, new_uuid, now_iso, random_code, simple_pdf
+from simulators.parcel import ParcelSimulator, new_uuid, now_iso, random_code, simple_pdf
 
 ROUTE = (
     "CREATED",

@@ -15,7 +15,7 @@ from html import escape
 
 from flask import Response, jsonify, request
 
-from simulators.sandbox import ParcelSimulator, now_iso, random_code
+from simulators.parcel import ParcelSimulator, now_iso, random_code
 
 REQUIRED = ("to_name", "to_phone", "to_address", "weight", "payment_type_id", "required_note")
 # GHN calls the buyer: a Vietnamese mobile as dialled at home (0 + 3/5/7/8/9 + 8 digits).

@@ -16,7 +16,7 @@ import time
 from flask import Response, jsonify, request
 
 from adapters.warehouses.consolidation import SIGNATURE_HEADER, sign
-from simulators.sandbox import ParcelSimulator, now_iso, random_code, simple_pdf
+from simulators.parcel import ParcelSimulator, now_iso, random_code, simple_pdf
 
 ROUTE = ("created", "in_transit", "arrived", "receiving", "received")
 SKU_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")

@@ -16,9 +16,10 @@ from connector.feeds import service
 from connector.feeds.render import FORMATS, seller_item
 from connector.fields import TIME_OUT_OF_RANGE
 from connector.markets.model import Market
+from connector.markets.registry import markets
 from connector.models import Listing, Offer, Role, User
 from connector.models.types import utcnow
-from connector.offers.service import fx_for, markets
+from connector.offers.service import fx_for
 from connector.offers.visibility import for_seller
 from connector.params import in_utc
 from connector.urls import public_base, public_url_for

@@ -12,16 +12,16 @@ from sqlalchemy import select
 from connector import fields as f
 from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
+from connector.enqueue import enqueue
 from connector.extensions import db
 from connector.fields import Decimal as DecimalField
 from connector.fx import quarantine
+from connector.markets.registry import markets
 from connector.models import FxProviderState, Role, User
 from connector.models.types import utcnow
-from connector.offers.service import fx_for, markets
+from connector.offers.service import fx_for
 from connector.ops import audit, fx_actions
 from connector.ops.audit import Actor
-from jobs.enqueue import enqueue_after_commit
-from jobs.fx import refresh_rates
 
 blp = Blueprint("fx_api", __name__, url_prefix="/fx", description="FX rates")
 
@@ -224,7 +224,7 @@ def reject_rate(rate_id: int, user: User):
 @blp.alt_response(403, schema=ErrorEnvelopeSchema)
 def refresh(user: User):
     """Fetch rates from the configured providers now, in the background."""
-    job_id = enqueue_after_commit(refresh_rates, job_timeout=120)
+    job_id = enqueue("jobs.fx.refresh_rates", job_timeout=120)
     audit.record(
         Actor.of(user, "api"),
         "fx.refresh",

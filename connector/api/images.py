@@ -10,10 +10,9 @@ from marshmallow import Schema, fields
 from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
 from connector.extensions import db
-from connector.listings.images import ImageRejected, store_image
+from connector.listings.images import ImageRejected, enqueue_thumbnail, store_image
 from connector.models import Role, User
 from connector.urls import public_url_for
-from jobs.images import enqueue_thumbnail
 
 blp = Blueprint("images_api", __name__, url_prefix="/images", description="Product images")
 

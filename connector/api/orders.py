@@ -13,6 +13,7 @@ from connector.auth.principal import requires_api_role
 from connector.extensions import db
 from connector.models import Role, User
 from connector.orders import idempotency, output, service
+from connector.orders.queueing import enqueue_dispatch
 from connector.orders.schemas import OrderInSchema
 
 blp = Blueprint(
@@ -250,8 +251,6 @@ def create_order(user: User):
         if record is None:
             raise
         return _replay(record, request_hash)
-    from jobs.shipments import enqueue_dispatch
-
     for shipment in order.shipments:
         enqueue_dispatch(shipment)
     response = jsonify(body)

@@ -14,8 +14,8 @@ from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
 from connector.auth.tokens import issue_token, revoke_token, token_view, tokens_of
 from connector.extensions import db
+from connector.markets.registry import markets
 from connector.models import Role, User
-from connector.offers.service import markets
 from connector.ops import audit
 from connector.ops.audit import Actor
 

@@ -21,7 +21,7 @@ from connector.extensions import db
 from connector.models import Role, ShipmentDocument, User
 from connector.ops import actions as ops_actions
 from connector.ops.audit import Actor
-from connector.orders import ops, output, service
+from connector.orders import output, service, shipment_actions
 from connector.orders.states import ShipmentState
 
 blp = Blueprint(
@@ -213,7 +213,7 @@ def retry_shipment(shipment_id: int, user: User):
     _visible(user, shipment_id)
     try:
         shipment = ops_actions.retry(shipment_id, Actor.of(user, "api"))
-    except ops.NotAllowed as exc:
+    except shipment_actions.NotAllowed as exc:
         abort(409, message=str(exc), code="not_retryable")
     return _detail(user, shipment)
 
@@ -232,7 +232,7 @@ def retry_many(args, user: User):
     for shipment_id in dict.fromkeys(args["ids"]):
         try:
             shipment = ops_actions.retry(shipment_id, Actor.of(user, "api"))
-        except ops.NotAllowed as exc:
+        except shipment_actions.NotAllowed as exc:
             results.append(
                 {"id": shipment_id, "ok": False, "state": exc.state, "message": str(exc)}
             )
@@ -273,6 +273,6 @@ def cancel_shipment(shipment_id: int, user: User):
     _visible(user, shipment_id)
     try:
         shipment = ops_actions.cancel(shipment_id, Actor.of(user, "api"))
-    except ops.NotAllowed as exc:
+    except shipment_actions.NotAllowed as exc:
         abort(409, message=str(exc), code="not_cancellable")
     return _detail(user, shipment)

@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 
+from connector.enqueue import enqueue
 from connector.extensions import db
 from connector.models import StoredImage
 
@@ -132,3 +133,9 @@ def write_thumbnail(stored: StoredImage) -> Path:
         picture.convert("RGB").save(buffer, "JPEG", quality=85)
     _write_atomically(target, buffer.getvalue())
     return target
+
+
+def enqueue_thumbnail(sha256: str) -> str | None:
+    # A fixed job id per image: a second upload of the same bytes while the
+    # first job waits does not queue a duplicate.
+    return enqueue("jobs.images.make_thumbnail", sha256, job_id=f"thumbnail-{sha256}")

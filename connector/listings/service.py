@@ -25,6 +25,7 @@ from connector.models import (
     Variant,
 )
 from connector.models.types import utcnow
+from connector.offers.service import enqueue_listing_refresh
 from connector.urls import public_base
 
 log = logging.getLogger(__name__)
@@ -153,8 +154,6 @@ def create_listing(user: User, supplier_id: int, data: dict) -> Listing:
 
 def _localize_later(listing: Listing) -> None:
     """Committed first, then enqueued: if Redis is down the sweep picks it up."""
-    from jobs.offers import enqueue_listing_refresh
-
     enqueue_listing_refresh(listing.id)
 
 

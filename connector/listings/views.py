@@ -20,11 +20,12 @@ from sqlalchemy import select
 from connector.errors import flatten_errors
 from connector.extensions import db
 from connector.listings import form_data, service
+from connector.listings.images import enqueue_thumbnail
+from connector.markets.registry import markets
 from connector.models import Listing, ListingStatus, Role, Supplier
 from connector.offers import present
-from connector.offers.service import markets, offers_of
+from connector.offers.service import offers_of
 from connector.params import page_number, whole_number
-from jobs.images import enqueue_thumbnail
 
 bp = Blueprint("onboarding", __name__)
 

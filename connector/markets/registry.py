@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from flask import current_app
 from marshmallow import (
     RAISE,
     Schema,
@@ -253,3 +254,8 @@ def load_markets(directory: Path, enabled: list[str] | None = None) -> dict[str,
     if missing:
         raise MarketConfigError(f"enabled markets without a file: {', '.join(sorted(missing))}")
     return markets
+
+
+def markets() -> dict[str, Market]:
+    """The enabled markets of the current app, by code (loaded once by ``create_app``)."""
+    return current_app.extensions["markets"]

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from adapters.errors import AdapterError
 from adapters.translation.glossary import default_glossary
 from connector.extensions import db
+from connector.markets.registry import markets
 from connector.models import Listing, TranslationMemo
 from connector.models.translation import text_key
 
@@ -25,7 +26,7 @@ SOURCE_LOCALE = "zh_Hans"
 
 def market_locales() -> list[str]:
     seen: list[str] = []
-    for market in current_app.extensions["markets"].values():
+    for market in markets().values():
         for locale in market.locales:
             if locale not in seen:
                 seen.append(locale)

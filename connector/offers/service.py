@@ -11,9 +11,11 @@ from flask import current_app
 from sqlalchemy import bindparam, case, func, insert, select
 from sqlalchemy.orm import selectinload
 
+from connector.enqueue import enqueue
 from connector.extensions import db
 from connector.fx.resolve import MarketFx, RateBook, market_fx, markets_using, required_currencies
 from connector.markets.model import Market
+from connector.markets.registry import markets
 from connector.models import Listing, ListingStatus, Offer
 from connector.models.offer import OfferStatus
 from connector.models.types import utcnow
@@ -40,10 +42,6 @@ OFFER_UPDATE = (
     .where(Offer.__table__.c.id == bindparam("offer_id"))
     .values({name: bindparam(name) for name in _UPDATED})
 )
-
-
-def markets() -> dict[str, Market]:
-    return current_app.extensions["markets"]
 
 
 def fx_for(market: Market, now: datetime, book: RateBook | None = None) -> MarketFx:
@@ -328,3 +326,13 @@ def hold_stale_offers(now: datetime | None = None) -> RepriceResult:
         return RepriceResult()
     log.warning("rates past their age limit in %s: holding their offers", ",".join(codes))
     return reprice(codes, now)
+
+
+def enqueue_listing_refresh(listing_id: int) -> str | None:
+    """Localize and price the listing in the background (after its commit)."""
+    return enqueue("jobs.offers.refresh_listing", listing_id)
+
+
+def enqueue_market_reprice(code: str) -> str | None:
+    # One pending reprice per market is enough: a fixed id folds repeated requests.
+    return enqueue("jobs.offers.reprice_market", code, job_id=f"reprice-{code}")

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from connector.models import Shipment
 from connector.ops import audit, fixes
 from connector.ops.audit import Actor
-from connector.orders import ops as shipment_ops
+from connector.orders import shipment_actions
 
 log = logging.getLogger(__name__)
-NotAllowed = shipment_ops.NotAllowed
+NotAllowed = shipment_actions.NotAllowed
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Outcome:
 def retry(shipment_id: int, actor: Actor, details: dict | None = None) -> Shipment:
     """Send a shipment that needs attention again (reconciling first); raises NotAllowed."""
     try:
-        shipment = shipment_ops.retry_shipment(shipment_id, actor.label)
+        shipment = shipment_actions.retry_shipment(shipment_id, actor.label)
     except NotAllowed as exc:
         audit.record(
             actor,
@@ -62,7 +62,7 @@ def retry_many(ids: list[int], actor: Actor, details: dict | None = None) -> lis
 def cancel(shipment_id: int, actor: Actor) -> Shipment:
     """Cancel now if never sent, else ask the service first (a job); raises NotAllowed."""
     try:
-        shipment = shipment_ops.request_cancel(shipment_id, actor.label)
+        shipment = shipment_actions.request_cancel(shipment_id, actor.label)
     except NotAllowed as exc:
         audit.record(
             actor,

@@ -19,9 +19,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
 from connector.extensions import db
+from connector.markets.registry import markets
 from connector.models import Shipment
 from connector.models.types import utcnow
-from connector.offers.service import markets
 from connector.orders import pii, tracking
 from connector.orders.adapters import adapter_class
 from connector.orders.address import check_ship_to

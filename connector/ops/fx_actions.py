@@ -9,10 +9,9 @@ from decimal import Decimal
 from connector.fx import quarantine
 from connector.fx.store import set_manual_rate
 from connector.models import FxRate, User
-from connector.offers.service import markets_affected
+from connector.offers.service import enqueue_market_reprice, markets_affected
 from connector.ops import audit
 from connector.ops.audit import Actor
-from jobs.offers import enqueue_market_reprice
 
 NotQuarantined = quarantine.NotQuarantined
 

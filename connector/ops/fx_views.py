@@ -13,9 +13,10 @@ from sqlalchemy import select
 from connector.extensions import db
 from connector.fields import EXPONENT_MESSAGE, has_exponent, text_problem
 from connector.fx import quarantine
+from connector.markets.registry import markets
 from connector.models import FxProviderState, FxRate, FxRateStatus, User
 from connector.models.types import utcnow
-from connector.offers.service import fx_for, markets
+from connector.offers.service import fx_for
 from connector.ops import fx_actions
 from connector.ops.blueprint import bp, web_actor
 

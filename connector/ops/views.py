@@ -20,8 +20,8 @@ from sqlalchemy import select
 from connector.auth.views import safe_next
 from connector.extensions import db
 from connector.fields import text_problem
+from connector.markets.registry import markets
 from connector.models import Shipment, ShipmentDocument
-from connector.offers.service import markets
 from connector.ops import actions, board, bulk, chart, fixes, labels, rq_state
 from connector.ops.blueprint import bp, web_actor
 from connector.orders import pii

@@ -15,7 +15,7 @@ shipments_cli = AppGroup("shipments", help="Shipments: sweep, carrier webhooks, 
 @shipments_cli.command("sweep")
 def sweep() -> None:
     """Enqueue what lost jobs left behind (what `flask cron` does periodically)."""
-    from jobs.shipments import sweep_shipments
+    from connector.orders.sweep import sweep_shipments
 
     click.echo(sweep_shipments())
 

@@ -357,21 +357,14 @@ def fetch_documents(shipment_id: int) -> bool:
     return True
 
 
-# What ops do goes through the same claim; kept reachable here for existing callers.
-from connector.orders.ops import NotAllowed, cancel, request_cancel, retry_shipment  # noqa: E402
-
 __all__ = [
     "Claim",
     "DispatchResult",
-    "NotAllowed",
     "backoff",
-    "cancel",
     "claim",
     "dispatch",
     "due_ids",
     "fetch_documents",
     "lease_free",
-    "request_cancel",
-    "retry_shipment",
     "settings",
 ]

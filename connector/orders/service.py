@@ -4,7 +4,7 @@ An order becomes one shipment per fulfilment leg: the lines one factory
 (supplier) sends through the market's adapter for the chosen mode. Every
 shipment gets its idempotency key here, from (order, adapter, leg), and is
 written in the order's transaction; the dispatch jobs are enqueued only after
-that commit (``connector.orders.dispatch.enqueue_new``).
+that commit (``connector.orders.queueing.enqueue_dispatch``).
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from sqlalchemy.orm import selectinload
 
 from connector.extensions import db
 from connector.markets.model import Market
+from connector.markets.registry import markets
 from connector.models import Offer, OrderLine, Quote, Role, SalesOrder, Shipment, User
 from connector.models.offer import OfferStatus
 from connector.models.types import utcnow
-from connector.offers.service import markets
 from connector.orders import pii, pricing, quotes
 from connector.orders.adapters import adapter_class, adapter_name_for, is_enabled, is_sandbox
 from connector.orders.address import check_ship_to

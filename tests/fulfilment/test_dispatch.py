@@ -215,7 +215,7 @@ def test_workers_racing_on_one_shipment_make_one_attempt(app, client, services, 
 def test_a_job_run_twice_sends_once(app, client, services, seller):
     from connector.extensions import db
     from connector.models import Shipment
-    from jobs.shipments import enqueue_dispatch
+    from connector.orders.queueing import enqueue_dispatch
 
     shipment = _only_shipment(place(app, client, seller))
     with app.app_context():
@@ -318,7 +318,7 @@ def test_ops_retry_many_answers_per_shipment(app, client, services, seller, ops_
 
 
 def test_retry_shipment_service_is_the_ops_entry_point(app, client, services, seller):
-    from connector.orders.ops import NotAllowed, retry_shipment
+    from connector.orders.shipment_actions import NotAllowed, retry_shipment
 
     shipment = _only_shipment(place(app, client, seller))
     with app.app_context():

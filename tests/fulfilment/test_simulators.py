@@ -9,7 +9,7 @@ from adapters.carriers.base import DuplicateReference
 from adapters.carriers.ghn import GhnAdapter
 from adapters.errors import ProviderUnavailable
 from simulators.ghn import GhnSimulator
-from simulators.sandbox import simple_pdf
+from simulators.parcel import simple_pdf
 from tests.fulfilment.sample_requests import vn_request
 
 

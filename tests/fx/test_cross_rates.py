@@ -69,7 +69,7 @@ def test_the_newest_cross_wins_and_equal_ones_are_chosen_by_pivot(
         Quote("CNY", "VND", D("3480"), "vietcombank:sell", newer),
         Quote("THB", "VND", D("696"), "vietcombank:sell", newer),
     )
-    from jobs.offers import enqueue_market_reprice
+    from connector.offers.service import enqueue_market_reprice
 
     with app.app_context():
         enqueue_market_reprice("TH")

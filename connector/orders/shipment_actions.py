@@ -20,6 +20,7 @@ from connector.models.types import utcnow
 from connector.orders import tracking
 from connector.orders.adapters import build_adapter
 from connector.orders.lease import DispatchResult, backoff, lease_free, settings
+from connector.orders.queueing import enqueue_cancel, enqueue_dispatch
 from connector.orders.states import FINAL, RETRYABLE, ShipmentState
 
 S = ShipmentState
@@ -73,8 +74,6 @@ def retry_shipment(shipment_id: int, actor: str) -> Shipment:
     )
     db.session.commit()
     db.session.refresh(shipment)
-    from jobs.shipments import enqueue_dispatch
-
     enqueue_dispatch(shipment)
     return shipment
 
@@ -114,8 +113,6 @@ def request_cancel(shipment_id: int, actor: str) -> Shipment:
     tracking.add_event(shipment_id, source="ops", code="cancel_requested", actor=actor[:120])
     db.session.commit()
     db.session.refresh(shipment)
-    from jobs.shipments import enqueue_cancel
-
     enqueue_cancel(shipment)
     return shipment
 
