@@ -94,16 +94,32 @@ def _float(environ: Mapping[str, str], name: str, default: float) -> float:
         raise RuntimeError(f"{PREFIX}{name} must be a number, got {raw!r}") from exc
 
 
-def from_environ(environ: Mapping[str, str] | None = None) -> dict:
-    """Build the Flask config mapping from environment variables."""
+def from_environ(
+    environ: Mapping[str, str] | None = None, overrides: Mapping | None = None
+) -> dict:
+    """Build the Flask config mapping from environment variables, then ``overrides``.
+
+    The overrides (a test config) are known before anything is derived from them: the
+    instance folder they name is the one used, and a key they give is never generated,
+    so a test with its own instance path writes nothing into the project's.
+    """
     env = os.environ if environ is None else environ
-    instance_path = Path(env.get(PREFIX + "INSTANCE_PATH") or DEFAULT_INSTANCE)
+    overrides = overrides or {}
+    instance_path = Path(
+        overrides.get("INSTANCE_PATH") or env.get(PREFIX + "INSTANCE_PATH") or DEFAULT_INSTANCE
+    )
+    settings = _settings(env, instance_path, overrides)
+    settings.update(overrides)
+    return settings
+
+
+def _settings(env: Mapping[str, str], instance_path: Path, overrides: Mapping) -> dict:
     # Room for the form with a full-size photo (one image is limited separately); every
     # body is read into memory and a JSON one is parsed whole, so no more than that.
     max_upload_mb = _int(env, "MAX_UPLOAD_MB", 8)
     return {
         "INSTANCE_PATH": str(instance_path),
-        "SECRET_KEY": _secret_key(env, instance_path),
+        "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(env, instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
         "REDIS_URL": env.get("REDIS_URL")
         or env.get(PREFIX + "REDIS_URL")
@@ -172,7 +188,7 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict:
         },
         # Orders and shipments: carriers, the consolidation warehouse, the buyer-data
         # key and the dispatch timing (see fulfilment_settings below).
-        **fulfilment_settings(env, instance_path),
+        **fulfilment_settings(env, instance_path, pii_keys=overrides.get("PII_KEYS")),
     }
 
 
@@ -224,8 +240,12 @@ def _service(environ: Mapping[str, str], name: str, prefix: str, host: str) -> t
     return f"http://{host}:{SANDBOX_PORTS[name]}", True
 
 
-def fulfilment_settings(environ: Mapping[str, str], instance_path: Path) -> dict:
-    """Adapters' settings (sandbox defaults pointing at the local simulators) and job timing."""
+def fulfilment_settings(
+    environ: Mapping[str, str], instance_path: Path, pii_keys: list[str] | None = None
+) -> dict:
+    """Adapters' settings (sandbox defaults pointing at the local simulators) and job timing.
+
+    ``pii_keys``, when given, are used instead of reading or making the instance's key."""
     env = environ
     host = env.get(PREFIX + "SANDBOX_HOST") or "127.0.0.1"
     ghn_url, ghn_sandbox = _service(env, "ghn", "GHN", host)
@@ -244,7 +264,7 @@ def fulfilment_settings(environ: Mapping[str, str], instance_path: Path) -> dict
         return webhook_secret(instance_path, service)
 
     return {
-        "PII_KEYS": _pii_keys(env, instance_path),
+        "PII_KEYS": pii_keys or _pii_keys(env, instance_path),
         "SANDBOX_HOST": host,
         "SHIPPING_ADAPTERS_ENABLED": _list(env, "SHIPPING_ADAPTERS")
         or ["ghn", "cdek", "consolidation"],
