@@ -4,7 +4,7 @@ An order becomes one shipment per fulfilment leg: the lines one factory
 (supplier) sends through the market's adapter for the chosen mode. Every
 shipment gets its idempotency key here, from (order, adapter, leg), and is
 written in the order's transaction; the dispatch jobs are enqueued only after
-that commit (``connector.orders.dispatch.enqueue_new``).
+that commit (``jobs.shipments.enqueue_dispatch``, called by the orders API).
 """
 
 from __future__ import annotations
