@@ -42,7 +42,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _load_markets(app)
     _register_blueprints(app)
+    app.add_url_rule("/favicon.ico", "favicon", _favicon)
     return app
+
+
+def _favicon():
+    """Browsers ask for /favicon.ico on every site; answer it rather than log a 404."""
+    from flask import current_app
+
+    return current_app.send_static_file("favicon.ico")
 
 
 def _load_markets(app: Flask) -> None:

@@ -47,3 +47,18 @@ def test_given_keys_are_not_generated(tmp_path, monkeypatch):
     assert app.config["PII_KEYS"] == ["given-pii"]
     assert not (tmp_path / "secret_key").exists()
     assert not (tmp_path / "pii_key").exists()
+
+
+def test_favicon_is_served(tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path),
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'f.db'}",
+        }
+    )
+    response = app.test_client().get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.mimetype in {"image/vnd.microsoft.icon", "image/x-icon"}
+    assert response.data.startswith(b"\x00\x00\x01\x00")  # an ICO file
