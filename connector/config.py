@@ -17,6 +17,8 @@ from pathlib import Path
 
 import orjson
 
+from adapters.http import parse_timeout
+
 PREFIX = "CONNECTOR_"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
@@ -219,17 +221,12 @@ def webhook_secret(instance_path: Path, service: str) -> str:
     return hmac.new(key.encode(), f"webhook:{service}".encode(), hashlib.sha256).hexdigest()
 
 
-def _timeout(environ: Mapping[str, str], name: str, default: tuple[float, float]) -> list:
-    """``3`` or ``3.05,10`` seconds: (connect, read)."""
-    raw = environ.get(PREFIX + name, "")
-    parts = [part.strip() for part in raw.split(",") if part.strip()]
-    if not parts:
-        return list(default)
+def _timeout(environ: Mapping[str, str], name: str) -> list:
+    """``3`` or ``3.05,10`` seconds: (connect, read); unset, the adapters' default."""
     try:
-        values = [float(part) for part in parts]
+        return list(parse_timeout(environ.get(PREFIX + name, "").strip()))
     except ValueError as exc:
         raise RuntimeError(f"{PREFIX}{name} must be seconds or 'connect,read'") from exc
-    return values * 2 if len(values) == 1 else values[:2]
 
 
 def _service(environ: Mapping[str, str], name: str, prefix: str, host: str) -> tuple[str, bool]:
@@ -277,7 +274,7 @@ def fulfilment_settings(
                 "service_type_id": _int(env, "GHN_SERVICE_TYPE_ID", 2),
                 "required_note": env.get(PREFIX + "GHN_REQUIRED_NOTE") or "KHONGCHOXEMHANG",
                 "webhook_secret": hook_secret("GHN_WEBHOOK_SECRET", ghn_sandbox, "ghn"),
-                "timeout": _timeout(env, "GHN_TIMEOUT", (3.05, 10.0)),
+                "timeout": _timeout(env, "GHN_TIMEOUT"),
             },
             "cdek": {
                 "url": cdek_url,
@@ -287,7 +284,7 @@ def fulfilment_settings(
                 "tariff_code": _int(env, "CDEK_TARIFF_CODE", 137),
                 "shipment_point": secret("CDEK_SHIPMENT_POINT", cdek_sandbox, "ALA15"),
                 "webhook_secret": hook_secret("CDEK_WEBHOOK_SECRET", cdek_sandbox, "cdek"),
-                "timeout": _timeout(env, "CDEK_TIMEOUT", (3.05, 10.0)),
+                "timeout": _timeout(env, "CDEK_TIMEOUT"),
                 "poll_attempts": _int(env, "CDEK_POLL_ATTEMPTS", 6),
                 "poll_interval": _float(env, "CDEK_POLL_INTERVAL", 0.5),
             },
@@ -299,7 +296,7 @@ def fulfilment_settings(
                 "webhook_secret": hook_secret(
                     "WAREHOUSE_WEBHOOK_SECRET", wh_sandbox, "consolidation"
                 ),
-                "timeout": _timeout(env, "WAREHOUSE_TIMEOUT", (3.05, 10.0)),
+                "timeout": _timeout(env, "WAREHOUSE_TIMEOUT"),
             },
         },
         "FULFILMENT": {

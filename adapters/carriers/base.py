@@ -19,6 +19,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
 from adapters.errors import AdapterError, ProviderNotConfigured, Rejected
+from adapters.http import DEFAULT_TIMEOUT, parse_timeout
 
 # -- errors (stable codes; transient means a later retry may succeed) -------------------
 
@@ -266,11 +267,9 @@ def require(settings: dict, provider: str, *names: str) -> None:
         )
 
 
-def timeout_of(settings: dict, default: tuple[float, float] = (3.05, 10.0)) -> tuple:
-    raw = settings.get("timeout") or default
-    if isinstance(raw, int | float):
-        return (float(raw), float(raw))
-    return (float(raw[0]), float(raw[1]))
+def timeout_of(settings: dict, default: tuple[float, float] = DEFAULT_TIMEOUT) -> tuple:
+    """The ``timeout`` setting as (connect, read) seconds (see ``adapters.http``)."""
+    return parse_timeout(settings.get("timeout") or None, default)
 
 
 # A phone-like number: optional +, digits with spaces, dots, dashes or brackets between

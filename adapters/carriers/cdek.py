@@ -54,7 +54,7 @@ from adapters.carriers.base import (
     wire_number,
 )
 from adapters.errors import AdapterError, BadResponse, ProviderUnavailable, Rejected
-from adapters.http import make_session, send
+from adapters.http import DEFAULT_TIMEOUT, make_session, send
 
 PROVIDER = "cdek"
 OAUTH = "/v2/oauth/token"
@@ -118,7 +118,7 @@ class CdekSettings:
     client_secret: str
     tariff_code: int = 137  # parcel, office to door
     shipment_point: str | None = None  # the CDEK office the factory drops parcels at
-    timeout: tuple[float, float] = (3.05, 10.0)
+    timeout: tuple[float, float] = DEFAULT_TIMEOUT
     poll_attempts: int = 6
     poll_interval: float = 0.5
     sandbox: bool = False

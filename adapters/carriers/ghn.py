@@ -51,7 +51,7 @@ from adapters.carriers.base import (
     whole,
 )
 from adapters.errors import AdapterError, BadResponse, ProviderUnavailable, Rejected
-from adapters.http import make_session, send
+from adapters.http import DEFAULT_TIMEOUT, make_session, send
 
 PROVIDER = "ghn"
 CREATE = "/shiip/public-api/v2/shipping-order/create"
@@ -108,7 +108,7 @@ class GhnSettings:
     payment_type_id: int = 1  # 1: the shop pays the fee
     required_note: str = "KHONGCHOXEMHANG"  # the buyer may not open the parcel
     max_insurance_value: int = 5_000_000  # GHN's ceiling, VND
-    timeout: tuple[float, float] = (3.05, 10.0)
+    timeout: tuple[float, float] = DEFAULT_TIMEOUT
     sandbox: bool = False
 
     @classmethod

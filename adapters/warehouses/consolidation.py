@@ -45,7 +45,7 @@ from adapters.carriers.base import (
     timeout_of,
 )
 from adapters.errors import AdapterError, BadResponse, ProviderUnavailable, Rejected
-from adapters.http import make_session, send
+from adapters.http import DEFAULT_TIMEOUT, make_session, send
 
 PROVIDER = "consolidation"
 NOTES = "/v1/inbound-notes"
@@ -69,7 +69,7 @@ class WarehouseSettings:
     url: str
     api_key: str
     warehouse_code: str
-    timeout: tuple[float, float] = (3.05, 10.0)
+    timeout: tuple[float, float] = DEFAULT_TIMEOUT
     sandbox: bool = False
 
     @classmethod
