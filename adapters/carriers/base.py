@@ -18,8 +18,7 @@ from datetime import UTC, datetime
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
-from adapters.errors import AdapterError, ProviderNotConfigured, Rejected
-from adapters.http import DEFAULT_TIMEOUT, parse_timeout
+from adapters.errors import AdapterError, Rejected
 
 # -- errors (stable codes; transient means a later retry may succeed) -------------------
 
@@ -257,19 +256,6 @@ def wire_number(value: Decimal) -> int | float:
 
 def endpoint(base_url: str, path: str) -> str:
     return base_url.rstrip("/") + "/" + path.lstrip("/")
-
-
-def require(settings: dict, provider: str, *names: str) -> None:
-    missing = [name for name in names if not settings.get(name)]
-    if missing:
-        raise ProviderNotConfigured(
-            f"missing settings: {', '.join(missing)}", provider=provider, code="not_configured"
-        )
-
-
-def timeout_of(settings: dict, default: tuple[float, float] = DEFAULT_TIMEOUT) -> tuple:
-    """The ``timeout`` setting as (connect, read) seconds (see ``adapters.http``)."""
-    return parse_timeout(settings.get("timeout") or None, default)
 
 
 # A phone-like number: optional +, digits with spaces, dots, dashes or brackets between
