@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import time
+from typing import Any
 
 import requests
 import urllib3.exceptions
@@ -19,6 +21,30 @@ from adapters.errors import (
 DEFAULT_TIMEOUT = (3.05, 10.0)  # (connect, read) seconds
 READ_CHUNK = 64 * 1024  # bytes asked of one read of a body under a deadline
 USER_AGENT = "crossborder-connector/0.1"
+
+
+def parse_timeout(raw: Any, default: tuple[float, float] = DEFAULT_TIMEOUT) -> tuple[float, float]:
+    """(connect, read) seconds from a setting: unset or empty gives ``default``; one
+    number (or ``"3"``) sets both; a pair (or ``"3.05,10"``) sets each.
+
+    Raises ``ValueError`` for anything else, or a part that is not a positive number.
+    """
+    if raw is None or raw == "":
+        return default
+    if isinstance(raw, list | tuple):
+        parts = list(raw)
+    else:
+        parts = [part.strip() for part in raw.split(",")] if isinstance(raw, str) else [raw]
+        parts = parts * 2 if len(parts) == 1 else parts
+    if len(parts) != 2:
+        raise ValueError(f"timeout must be seconds or (connect, read), got {raw!r}")
+    try:
+        connect, read = (float(part) for part in parts)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"timeout must be seconds or (connect, read), got {raw!r}") from exc
+    if not (connect > 0 and read > 0 and math.isfinite(connect) and math.isfinite(read)):
+        raise ValueError(f"timeout must be positive seconds, got {raw!r}")
+    return connect, read
 
 
 def make_session(headers: dict[str, str] | None = None) -> requests.Session:

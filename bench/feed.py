@@ -60,19 +60,14 @@ def wait_http(url: str, timeout: float = 30) -> None:
 
 
 def gunicorn(app_path: str, port: int, env: dict, cwd: Path) -> subprocess.Popen:
-    # The same settings as scripts/run_stack.py.
-    workers = env.get("WEB_CONCURRENCY", "2")
     return subprocess.Popen(
         [
             str(BIN / "gunicorn"),
+            # The same settings as `make run` (scripts/run_stack.py).
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
             "--bind",
             f"127.0.0.1:{port}",
-            "--workers",
-            workers,
-            "--worker-class",
-            "gthread",
-            "--threads",
-            "4",
             "--log-level",
             "warning",
             app_path,

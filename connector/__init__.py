@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask
@@ -32,23 +31,26 @@ class DecimalJSONProvider(DefaultJSONProvider):
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app. Nothing here connects to Redis or the database."""
-    settings = config.from_environ()
-    if test_config:
-        settings.update(test_config)
+    # The test config first: it names the instance folder the keys are kept in.
+    settings = config.from_environ(overrides=test_config)
     app = Flask(__name__, instance_path=settings["INSTANCE_PATH"], instance_relative_config=True)
     app.url_map.converters["int"] = IdConverter
     app.config.from_mapping(settings)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.json = DecimalJSONProvider(app)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
 
     _init_extensions(app)
     _load_markets(app)
     _register_blueprints(app)
+    app.add_url_rule("/favicon.ico", "favicon", _favicon)
     return app
+
+
+def _favicon():
+    """Browsers ask for /favicon.ico on every site; answer it rather than log a 404."""
+    from flask import current_app
+
+    return current_app.send_static_file("favicon.ico")
 
 
 def _load_markets(app: Flask) -> None:

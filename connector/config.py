@@ -17,6 +17,8 @@ from pathlib import Path
 
 import orjson
 
+from adapters.http import parse_timeout
+
 PREFIX = "CONNECTOR_"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
@@ -94,16 +96,32 @@ def _float(environ: Mapping[str, str], name: str, default: float) -> float:
         raise RuntimeError(f"{PREFIX}{name} must be a number, got {raw!r}") from exc
 
 
-def from_environ(environ: Mapping[str, str] | None = None) -> dict:
-    """Build the Flask config mapping from environment variables."""
+def from_environ(
+    environ: Mapping[str, str] | None = None, overrides: Mapping | None = None
+) -> dict:
+    """Build the Flask config mapping from environment variables, then ``overrides``.
+
+    The overrides (a test config) are known before anything is derived from them: the
+    instance folder they name is the one used, and a key they give is never generated,
+    so a test with its own instance path writes nothing into the project's.
+    """
     env = os.environ if environ is None else environ
-    instance_path = Path(env.get(PREFIX + "INSTANCE_PATH") or DEFAULT_INSTANCE)
+    overrides = overrides or {}
+    instance_path = Path(
+        overrides.get("INSTANCE_PATH") or env.get(PREFIX + "INSTANCE_PATH") or DEFAULT_INSTANCE
+    )
+    settings = _settings(env, instance_path, overrides)
+    settings.update(overrides)
+    return settings
+
+
+def _settings(env: Mapping[str, str], instance_path: Path, overrides: Mapping) -> dict:
     # Room for the form with a full-size photo (one image is limited separately); every
     # body is read into memory and a JSON one is parsed whole, so no more than that.
     max_upload_mb = _int(env, "MAX_UPLOAD_MB", 8)
     return {
         "INSTANCE_PATH": str(instance_path),
-        "SECRET_KEY": _secret_key(env, instance_path),
+        "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(env, instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
         "REDIS_URL": env.get("REDIS_URL")
         or env.get(PREFIX + "REDIS_URL")
@@ -172,7 +190,7 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict:
         },
         # Orders and shipments: carriers, the consolidation warehouse, the buyer-data
         # key and the dispatch timing (see fulfilment_settings below).
-        **fulfilment_settings(env, instance_path),
+        **fulfilment_settings(env, instance_path, pii_keys=overrides.get("PII_KEYS")),
     }
 
 
@@ -203,17 +221,12 @@ def webhook_secret(instance_path: Path, service: str) -> str:
     return hmac.new(key.encode(), f"webhook:{service}".encode(), hashlib.sha256).hexdigest()
 
 
-def _timeout(environ: Mapping[str, str], name: str, default: tuple[float, float]) -> list:
-    """``3`` or ``3.05,10`` seconds: (connect, read)."""
-    raw = environ.get(PREFIX + name, "")
-    parts = [part.strip() for part in raw.split(",") if part.strip()]
-    if not parts:
-        return list(default)
+def _timeout(environ: Mapping[str, str], name: str) -> list:
+    """``3`` or ``3.05,10`` seconds: (connect, read); unset, the adapters' default."""
     try:
-        values = [float(part) for part in parts]
+        return list(parse_timeout(environ.get(PREFIX + name, "").strip()))
     except ValueError as exc:
         raise RuntimeError(f"{PREFIX}{name} must be seconds or 'connect,read'") from exc
-    return values * 2 if len(values) == 1 else values[:2]
 
 
 def _service(environ: Mapping[str, str], name: str, prefix: str, host: str) -> tuple[str, bool]:
@@ -224,8 +237,12 @@ def _service(environ: Mapping[str, str], name: str, prefix: str, host: str) -> t
     return f"http://{host}:{SANDBOX_PORTS[name]}", True
 
 
-def fulfilment_settings(environ: Mapping[str, str], instance_path: Path) -> dict:
-    """Adapters' settings (sandbox defaults pointing at the local simulators) and job timing."""
+def fulfilment_settings(
+    environ: Mapping[str, str], instance_path: Path, pii_keys: list[str] | None = None
+) -> dict:
+    """Adapters' settings (sandbox defaults pointing at the local simulators) and job timing.
+
+    ``pii_keys``, when given, are used instead of reading or making the instance's key."""
     env = environ
     host = env.get(PREFIX + "SANDBOX_HOST") or "127.0.0.1"
     ghn_url, ghn_sandbox = _service(env, "ghn", "GHN", host)
@@ -244,7 +261,7 @@ def fulfilment_settings(environ: Mapping[str, str], instance_path: Path) -> dict
         return webhook_secret(instance_path, service)
 
     return {
-        "PII_KEYS": _pii_keys(env, instance_path),
+        "PII_KEYS": pii_keys or _pii_keys(env, instance_path),
         "SANDBOX_HOST": host,
         "SHIPPING_ADAPTERS_ENABLED": _list(env, "SHIPPING_ADAPTERS")
         or ["ghn", "cdek", "consolidation"],
@@ -257,7 +274,7 @@ def fulfilment_settings(environ: Mapping[str, str], instance_path: Path) -> dict
                 "service_type_id": _int(env, "GHN_SERVICE_TYPE_ID", 2),
                 "required_note": env.get(PREFIX + "GHN_REQUIRED_NOTE") or "KHONGCHOXEMHANG",
                 "webhook_secret": hook_secret("GHN_WEBHOOK_SECRET", ghn_sandbox, "ghn"),
-                "timeout": _timeout(env, "GHN_TIMEOUT", (3.05, 10.0)),
+                "timeout": _timeout(env, "GHN_TIMEOUT"),
             },
             "cdek": {
                 "url": cdek_url,
@@ -267,7 +284,7 @@ def fulfilment_settings(environ: Mapping[str, str], instance_path: Path) -> dict
                 "tariff_code": _int(env, "CDEK_TARIFF_CODE", 137),
                 "shipment_point": secret("CDEK_SHIPMENT_POINT", cdek_sandbox, "ALA15"),
                 "webhook_secret": hook_secret("CDEK_WEBHOOK_SECRET", cdek_sandbox, "cdek"),
-                "timeout": _timeout(env, "CDEK_TIMEOUT", (3.05, 10.0)),
+                "timeout": _timeout(env, "CDEK_TIMEOUT"),
                 "poll_attempts": _int(env, "CDEK_POLL_ATTEMPTS", 6),
                 "poll_interval": _float(env, "CDEK_POLL_INTERVAL", 0.5),
             },
@@ -279,7 +296,7 @@ def fulfilment_settings(environ: Mapping[str, str], instance_path: Path) -> dict
                 "webhook_secret": hook_secret(
                     "WAREHOUSE_WEBHOOK_SECRET", wh_sandbox, "consolidation"
                 ),
-                "timeout": _timeout(env, "WAREHOUSE_TIMEOUT", (3.05, 10.0)),
+                "timeout": _timeout(env, "WAREHOUSE_TIMEOUT"),
             },
         },
         "FULFILMENT": {

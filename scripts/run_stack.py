@@ -119,24 +119,17 @@ def main() -> int:
         subprocess.run([*FLASK, "offers", "refresh"], env=env, check=True)
         log("starting the sandbox carriers and warehouse (simulators on 127.0.0.1)")
         processes.append(spawn([sys.executable, "-m", "simulators.sandbox"], env=env))
-        workers = env.get("WEB_CONCURRENCY", "2")
         processes.append(
             spawn(
                 [
                     str(BIN / "gunicorn"),
+                    # Workers, threads and timeouts: the same file bench/feed.py uses.
+                    "--config",
+                    str(ROOT / "gunicorn.conf.py"),
                     "--bind",
                     f"127.0.0.1:{port}",
-                    "--workers",
-                    workers,
-                    # Threads overlap the waits on SQLite and Redis; bench/feed.py uses the same.
-                    "--worker-class",
-                    "gthread",
-                    "--threads",
-                    "4",
                     "--access-logfile",
                     "-",
-                    "--graceful-timeout",
-                    "5",
                     "wsgi:app",
                 ],
                 env=env,

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
-from adapters.errors import AdapterError, ProviderNotConfigured, Rejected
+from adapters.errors import AdapterError, Rejected
 
 # -- errors (stable codes; transient means a later retry may succeed) -------------------
 
@@ -256,21 +256,6 @@ def wire_number(value: Decimal) -> int | float:
 
 def endpoint(base_url: str, path: str) -> str:
     return base_url.rstrip("/") + "/" + path.lstrip("/")
-
-
-def require(settings: dict, provider: str, *names: str) -> None:
-    missing = [name for name in names if not settings.get(name)]
-    if missing:
-        raise ProviderNotConfigured(
-            f"missing settings: {', '.join(missing)}", provider=provider, code="not_configured"
-        )
-
-
-def timeout_of(settings: dict, default: tuple[float, float] = (3.05, 10.0)) -> tuple:
-    raw = settings.get("timeout") or default
-    if isinstance(raw, int | float):
-        return (float(raw), float(raw))
-    return (float(raw[0]), float(raw[1]))
 
 
 # A phone-like number: optional +, digits with spaces, dots, dashes or brackets between

@@ -49,12 +49,11 @@ from adapters.carriers.base import (
     TrackingEvent,
     endpoint,
     parse_time,
-    require,
-    timeout_of,
     wire_number,
 )
 from adapters.errors import AdapterError, BadResponse, ProviderUnavailable, Rejected
-from adapters.http import make_session, send
+from adapters.http import DEFAULT_TIMEOUT, make_session, send
+from adapters.settings import settings_from
 
 PROVIDER = "cdek"
 OAUTH = "/v2/oauth/token"
@@ -118,26 +117,14 @@ class CdekSettings:
     client_secret: str
     tariff_code: int = 137  # parcel, office to door
     shipment_point: str | None = None  # the CDEK office the factory drops parcels at
-    timeout: tuple[float, float] = (3.05, 10.0)
+    timeout: tuple[float, float] = DEFAULT_TIMEOUT
     poll_attempts: int = 6
     poll_interval: float = 0.5
     sandbox: bool = False
 
     @classmethod
     def from_mapping(cls, settings: Mapping[str, Any]) -> CdekSettings:
-        settings = dict(settings)
-        require(settings, PROVIDER, "url", "client_id", "client_secret")
-        return cls(
-            url=str(settings["url"]).rstrip("/"),
-            client_id=str(settings["client_id"]),
-            client_secret=str(settings["client_secret"]),
-            tariff_code=int(settings.get("tariff_code") or 137),
-            shipment_point=settings.get("shipment_point") or None,
-            timeout=timeout_of(settings),
-            poll_attempts=int(settings.get("poll_attempts") or 6),
-            poll_interval=float(settings.get("poll_interval") or 0.5),
-            sandbox=bool(settings.get("sandbox")),
-        )
+        return settings_from(cls, settings, PROVIDER)
 
     @property
     def token_name(self) -> str:

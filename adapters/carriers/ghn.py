@@ -46,12 +46,11 @@ from adapters.carriers.base import (
     TrackingEvent,
     endpoint,
     parse_time,
-    require,
-    timeout_of,
     whole,
 )
 from adapters.errors import AdapterError, BadResponse, ProviderUnavailable, Rejected
-from adapters.http import make_session, send
+from adapters.http import DEFAULT_TIMEOUT, make_session, send
+from adapters.settings import settings_from
 
 PROVIDER = "ghn"
 CREATE = "/shiip/public-api/v2/shipping-order/create"
@@ -108,22 +107,12 @@ class GhnSettings:
     payment_type_id: int = 1  # 1: the shop pays the fee
     required_note: str = "KHONGCHOXEMHANG"  # the buyer may not open the parcel
     max_insurance_value: int = 5_000_000  # GHN's ceiling, VND
-    timeout: tuple[float, float] = (3.05, 10.0)
+    timeout: tuple[float, float] = DEFAULT_TIMEOUT
     sandbox: bool = False
 
     @classmethod
     def from_mapping(cls, settings: Mapping[str, Any]) -> GhnSettings:
-        settings = dict(settings)
-        require(settings, PROVIDER, "url", "token", "shop_id")
-        return cls(
-            url=str(settings["url"]).rstrip("/"),
-            token=str(settings["token"]),
-            shop_id=str(settings["shop_id"]),
-            service_type_id=int(settings.get("service_type_id") or 2),
-            required_note=settings.get("required_note") or "KHONGCHOXEMHANG",
-            timeout=timeout_of(settings),
-            sandbox=bool(settings.get("sandbox")),
-        )
+        return settings_from(cls, settings, PROVIDER)
 
 
 # -- pure: requests ------------------------------------------------------------------

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol, runtime_checkable
 
 from adapters.errors import BadResponse
-from adapters.http import DEFAULT_TIMEOUT
+from adapters.http import parse_timeout
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
@@ -138,12 +138,7 @@ def http_options(settings: Mapping[str, Any]) -> dict[str, Any]:
     ``connect_timeout`` / ``read_timeout`` override either part.
     Deadline: ``deadline``, seconds for the whole fetch (default :data:`DEFAULT_DEADLINE`).
     """
-    connect, read = DEFAULT_TIMEOUT
-    timeout = settings.get("timeout")
-    if isinstance(timeout, (list, tuple)):
-        connect, read = (float(part) for part in timeout)
-    elif timeout is not None:
-        connect = read = float(timeout)
+    connect, read = parse_timeout(settings.get("timeout"))
     options: dict[str, Any] = {
         "timeout": (
             float(settings.get("connect_timeout", connect)),

@@ -30,11 +30,11 @@ from adapters.errors import (
     ProviderUnavailable,
     Rejected,
 )
-from adapters.http import make_session, send
+from adapters.http import DEFAULT_TIMEOUT, make_session, parse_timeout, send
 
 PROVIDER = "libretranslate"
 
-DEFAULT_CONNECT_TIMEOUT = 3.05
+DEFAULT_CONNECT_TIMEOUT = DEFAULT_TIMEOUT[0]
 # CPU-bound models translating a full batch can take a while; the job retries anyway.
 DEFAULT_READ_TIMEOUT = 30.0
 DEFAULT_MAX_ITEMS = 50
@@ -102,19 +102,14 @@ class LibreTranslateSettings:
 
 def _timeout_pair(raw: Any) -> tuple[float, float]:
     """``timeout`` as (connect, read): one number sets both, a pair sets each."""
-    if raw is None or raw == "":
-        return DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
-    parts = list(raw) if isinstance(raw, list | tuple) else [raw, raw]
-    if len(parts) != 2:
-        parts = []
-    values = [_positive({"timeout": part}, "timeout", None, float) for part in parts]
-    if len(values) != 2 or None in values:
+    try:
+        return parse_timeout(raw, (DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT))
+    except ValueError as exc:
         raise ProviderNotConfigured(
             f"setting timeout must be seconds or [connect, read], got {raw!r}",
             code="invalid_settings",
             provider=PROVIDER,
-        )
-    return values[0], values[1]
+        ) from exc
 
 
 def _positive(settings: Mapping[str, Any], key: str, default, kind):

@@ -41,11 +41,10 @@ from adapters.carriers.base import (
     TrackingEvent,
     endpoint,
     parse_time,
-    require,
-    timeout_of,
 )
 from adapters.errors import AdapterError, BadResponse, ProviderUnavailable, Rejected
-from adapters.http import make_session, send
+from adapters.http import DEFAULT_TIMEOUT, make_session, send
+from adapters.settings import settings_from
 
 PROVIDER = "consolidation"
 NOTES = "/v1/inbound-notes"
@@ -69,20 +68,12 @@ class WarehouseSettings:
     url: str
     api_key: str
     warehouse_code: str
-    timeout: tuple[float, float] = (3.05, 10.0)
+    timeout: tuple[float, float] = DEFAULT_TIMEOUT
     sandbox: bool = False
 
     @classmethod
     def from_mapping(cls, settings: Mapping[str, Any]) -> WarehouseSettings:
-        settings = dict(settings)
-        require(settings, PROVIDER, "url", "api_key", "warehouse_code")
-        return cls(
-            url=str(settings["url"]).rstrip("/"),
-            api_key=str(settings["api_key"]),
-            warehouse_code=str(settings["warehouse_code"]),
-            timeout=timeout_of(settings),
-            sandbox=bool(settings.get("sandbox")),
-        )
+        return settings_from(cls, settings, PROVIDER)
 
 
 # -- pure: requests ------------------------------------------------------------------

@@ -13,7 +13,7 @@ import json
 import sys
 
 import click
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from connector.ops import actions, board
 from connector.ops.audit import Actor
@@ -145,18 +145,10 @@ def cancel_command(ids, states, market, adapter, reason, q, yes, actor) -> None:
 COMMANDS = (list_command, retry_command, cancel_command)
 
 
-def shipments_group() -> click.Group:
-    """The ``shipments`` group: the fulfilment one when it exists (sweep and carrier
-    commands live there), so both sets of commands are under one name."""
-    try:
-        from connector.orders.cli import shipments_cli
-    except ImportError:  # pragma: no cover - the fulfilment CLI is not there
-        shipments_cli = AppGroup("shipments", help="Shipments: list, retry, cancel.")
-    return shipments_cli
-
-
 def init_app(app) -> None:
-    group = shipments_group()
+    """Add list, retry and cancel to the ``shipments`` group of the fulfilment CLI, which
+    ``connector.orders.cli`` registers (with the sweep and carrier commands)."""
+    from connector.orders.cli import shipments_cli
+
     for command in COMMANDS:
-        group.add_command(command)
-    app.cli.add_command(group)
+        shipments_cli.add_command(command)

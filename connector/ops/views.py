@@ -138,7 +138,7 @@ def shipment_page(shipment_id: int):
     shipment = _shipment_or_404(shipment_id)
     lines = list(shipment.lines)
     jobs, redis_ok = _jobs(shipment)
-    service = getattr(shipment, "service", None) or _service_setting(shipment.adapter)
+    service = shipment.service or _service_setting(shipment.adapter)
     return render_template(
         "ops/shipment.html",
         shipment=shipment,
@@ -366,8 +366,8 @@ def _changes_from_form(shipment: Shipment, current: dict | None) -> fixes.Change
     service = (request.form.get("service") or "").strip()
     # The shipment's own service, or the configured one it would go with: choosing that
     # again is no change.
-    current = getattr(shipment, "service", None) or _service_setting(shipment.adapter)
-    if service and fixes.service_supported() and service != current:
+    current = shipment.service or _service_setting(shipment.adapter)
+    if service and service != current:
         changes.service = service
     if errors:
         raise fixes.FixInvalid(errors)
@@ -388,8 +388,8 @@ def _render_fix(shipment: Shipment, errors: dict, status: int = 200):
         errors=errors,
         masked_fields=pii.MASKED,
         address_fields=fixes.ADDRESS_FIELDS,
-        services=fixes.SERVICES.get(shipment.adapter, ()) if fixes.service_supported() else (),
-        current_service=getattr(shipment, "service", None) or _service_setting(shipment.adapter),
+        services=fixes.SERVICES.get(shipment.adapter, ()),
+        current_service=shipment.service or _service_setting(shipment.adapter),
         other_legs=[
             leg
             for leg in shipment.order.shipments

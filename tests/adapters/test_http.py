@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from adapters.errors import OutcomeUnknown, ProviderUnavailable, ProviderUnreachable
-from adapters.http import make_session, send
+from adapters.http import DEFAULT_TIMEOUT, make_session, parse_timeout, send
 from simulators.base import Fault
 from simulators.ghn import GhnSimulator
 
@@ -68,3 +68,25 @@ def test_connect_timeout_is_unreachable():
     with pytest.raises(ProviderUnreachable) as caught:
         send(Unconnectable(), "GET", "http://carrier.example/", provider="ghn")
     assert caught.value.code == "connect_timeout"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (None, DEFAULT_TIMEOUT),
+        ("", DEFAULT_TIMEOUT),
+        (3, (3.0, 3.0)),
+        ("2.5", (2.5, 2.5)),
+        ("3.05, 10", (3.05, 10.0)),
+        ([1, 4], (1.0, 4.0)),
+        ((0.5, 0.25), (0.5, 0.25)),
+    ],
+)
+def test_parse_timeout_reads_one_number_or_a_pair(raw, expected):
+    assert parse_timeout(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["x", "1,2,3", [1], [1, 2, 3], 0, "-1", [1, 0], "nan", object()])
+def test_parse_timeout_refuses_anything_else(raw):
+    with pytest.raises(ValueError):
+        parse_timeout(raw)
