@@ -16,6 +16,7 @@ once they are stored, which is what services that retry wait for.
 from __future__ import annotations
 
 import logging
+from urllib.parse import parse_qsl
 
 from flask import Blueprint, current_app, jsonify, request
 
@@ -47,6 +48,20 @@ def _receiver(name: str) -> type | None:
     return cls
 
 
+MAX_FORM_FIELDS = 100
+
+
+def _payload(body: bytes):
+    """The body as the service sent it: a form (flat text fields) or JSON, with the
+    bounded nesting every body gets (the parsers were written for float numbers)."""
+    if request.mimetype == "application/x-www-form-urlencoded":
+        fields = parse_qsl(
+            body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS
+        )
+        return dict(fields)
+    return json_input.loads(body, parse_float=float)
+
+
 @bp.post("/<name>")
 def receive(name: str):
     receiver = _receiver(name)
@@ -58,8 +73,7 @@ def receive(name: str):
         log.warning("%s webhook refused: bad or missing secret", name)
         return error_response(401, "The webhook secret is missing or wrong.", code="forged")
     try:
-        # Bounded nesting as for every body; the parsers were written for float numbers.
-        events = receiver.parse_webhook(json_input.loads(body, parse_float=float))
+        events = receiver.parse_webhook(_payload(body))
     except (ValueError, BadResponse):
         return error_response(400, "The webhook body is not understood.", code="bad_webhook")
     matched = []
