@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.carriers import CARRIERS, cdek, ghn
+from adapters.carriers import CARRIERS, cdek, ghn, ghtk
 from adapters.carriers.base import webhook_token_matches
 from adapters.warehouses import WAREHOUSES, consolidation
 
@@ -22,18 +22,16 @@ def test_every_adapter_declares_what_the_app_asks(name):
     assert isinstance(cls.reason_for("no-such-status"), str)
 
 
-@pytest.mark.parametrize("module", [ghn, cdek, consolidation])
+@pytest.mark.parametrize("module", [ghn, cdek, ghtk, consolidation])
 def test_cancelled_statuses_are_the_services_cancelled_state(module):
-    cls = {"ghn": ghn.GhnAdapter, "cdek": cdek.CdekAdapter}.get(
-        module.PROVIDER, consolidation.ConsolidationWarehouseAdapter
-    )
+    cls = ADAPTERS[module.PROVIDER]
     assert {s for s, state in module.STATUS_STATES.items() if state == "cancelled"} == set(
         cls.cancelled_statuses
     )
 
 
 def test_reason_of_a_status_that_needs_a_person_is_the_events_reason():
-    for module in (ghn, cdek, consolidation):
+    for module in (ghn, cdek, ghtk, consolidation):
         for status, state in module.STATUS_STATES.items():
             if state == "needs_attention":
                 event = module.event_for(status, None)
