@@ -1,9 +1,8 @@
-"""Status webhooks from the carriers and the warehouse: ``POST /webhooks/<adapter>``.
+"""Status webhooks from the shipping services: ``POST /webhooks/<adapter>``.
 
-Each is checked with the shared secret of its service before anything is
-read: GHN and CDEK can only be given a URL, so theirs carries ``?token=<secret>``
-(or the ``X-Webhook-Token`` header); the warehouse signs its body
-(``X-Warehouse-Signature``, HMAC-SHA256 with a timestamp). Unknown services,
+Each is checked with the shared secret of its service before anything is read,
+the way the adapter declares (``webhook_authentic``: a token in the URL or a
+header, or a signed body), and read by the adapter's ``parse_webhook``. Unknown services,
 services without a configured secret and shipments we do not know answer 404;
 a missing or wrong secret answers 401. A service is only heard about its own
 shipments (another service's key is an unknown shipment), and only as far as the
@@ -11,35 +10,27 @@ shipment's state allows (``tracking.verdict``): an event about a shipment the
 service never confirmed, or one claiming another outcome for a settled shipment,
 answers 409 and changes nothing. Events are deduplicated and only move a
 shipment's state forward (``connector.orders.tracking``); the answer is 200
-once they are stored, which is what GHN waits for before it stops retrying.
+once they are stored, which is what services that retry wait for.
 """
 
 from __future__ import annotations
 
-import hmac
 import logging
+from urllib.parse import parse_qsl
 
 from flask import Blueprint, current_app, jsonify, request
 
-from adapters.carriers import cdek, ghn
 from adapters.errors import BadResponse
-from adapters.warehouses import consolidation
 from connector import json_input
 from connector.errors import error_response
 from connector.extensions import db
 from connector.orders import tracking
+from connector.orders.adapters import adapter_class
 from connector.orders.states import EventVerdict
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
-
-PARSERS = {
-    "ghn": ghn.parse_webhook,
-    "cdek": cdek.parse_webhook,
-    "consolidation": consolidation.parse_webhook,
-}
-SECRET_HEADER = "X-Webhook-Token"  # noqa: S105 - a header name
 
 
 def _secret_of(name: str) -> str | None:
@@ -49,27 +40,40 @@ def _secret_of(name: str) -> str | None:
     return settings.get("webhook_secret") or None
 
 
-def _authentic(name: str, secret: str, body: bytes) -> bool:
-    if name == "consolidation":
-        header = request.headers.get(consolidation.SIGNATURE_HEADER)
-        return consolidation.verify_signature(secret, header, body)
-    given = request.headers.get(SECRET_HEADER) or request.args.get("token") or ""
-    return hmac.compare_digest(given.encode(), secret.encode())
+def _receiver(name: str) -> type | None:
+    """The adapter class that reads ``name``'s webhooks, if it takes any."""
+    cls = adapter_class(name)
+    if cls is None or not hasattr(cls, "parse_webhook") or not hasattr(cls, "webhook_authentic"):
+        return None
+    return cls
+
+
+MAX_FORM_FIELDS = 100
+
+
+def _payload(body: bytes):
+    """The body as the service sent it: a form (flat text fields) or JSON, with the
+    bounded nesting every body gets (the parsers were written for float numbers)."""
+    if request.mimetype == "application/x-www-form-urlencoded":
+        fields = parse_qsl(
+            body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS
+        )
+        return dict(fields)
+    return json_input.loads(body, parse_float=float)
 
 
 @bp.post("/<name>")
 def receive(name: str):
-    parser = PARSERS.get(name)
-    secret = _secret_of(name) if parser else None
-    if parser is None or secret is None:
+    receiver = _receiver(name)
+    secret = _secret_of(name) if receiver else None
+    if receiver is None or secret is None:
         return error_response(404, "No webhook receiver here.", code="unknown_webhook")
     body = request.get_data(cache=False)
-    if not _authentic(name, secret, body):
+    if not receiver.webhook_authentic(secret, body, request.headers, request.args):
         log.warning("%s webhook refused: bad or missing secret", name)
         return error_response(401, "The webhook secret is missing or wrong.", code="forged")
     try:
-        # Bounded nesting as for every body; the parsers were written for float numbers.
-        events = parser(json_input.loads(body, parse_float=float))
+        events = receiver.parse_webhook(_payload(body))
     except (ValueError, BadResponse):
         return error_response(400, "The webhook body is not understood.", code="bad_webhook")
     matched = []

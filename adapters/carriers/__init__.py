@@ -16,11 +16,13 @@ from typing import Any
 from adapters.carriers.base import ShippingAdapter
 from adapters.carriers.cdek import CdekAdapter
 from adapters.carriers.ghn import GhnAdapter
+from adapters.carriers.ghtk import GhtkAdapter
 from adapters.errors import ProviderNotConfigured
 
 CARRIERS: dict[str, type] = {
     "ghn": GhnAdapter,
     "cdek": CdekAdapter,
+    "ghtk": GhtkAdapter,
 }
 
 

@@ -11,8 +11,9 @@ Nothing in here logs a request: requests carry the buyer's name, phone and addre
 
 from __future__ import annotations
 
+import hmac
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
@@ -201,7 +202,14 @@ class MemoryTokenStore:
 
 
 class ShippingAdapter(Protocol):
-    """One service that takes shipments: a carrier or a warehouse."""
+    """One service that takes shipments: a carrier or a warehouse.
+
+    Besides the calls, each adapter class declares what the app needs to know about
+    its service without naming it: the service levels ops may choose from, which of
+    its statuses mean the shipment is already cancelled there, the document kinds it
+    gives, the reason code of a status that needs a person, and how its webhooks are
+    authenticated and read.
+    """
 
     name: str
     label: str  # how sellers and ops know the service: "GHN", "CDEK"
@@ -209,6 +217,37 @@ class ShippingAdapter(Protocol):
     sandbox: bool
     # Ship-to fields the service needs beyond name, phone and line1.
     required_address_fields: tuple[str, ...]
+    # (code, label) pairs: the service levels a shipment may be sent with. Labels are
+    # English message ids, translated by whoever shows them.
+    service_levels: tuple[tuple[str, str], ...]
+    # The service's statuses meaning the shipment is cancelled there already.
+    cancelled_statuses: frozenset[str]
+    # The kinds of :class:`Document` kept for its shipments; ``label_kinds`` are the
+    # ones a request for "the label" is answered with.
+    document_kinds: tuple[str, ...]
+    label_kinds: tuple[str, ...]
+
+    @classmethod
+    def default_service(cls, settings: Mapping[str, Any]) -> str | None:
+        """The service level configured for shipments that name none."""
+        ...
+
+    @staticmethod
+    def reason_for(status: str) -> str:
+        """Our reason code for one of the service's statuses that needs a person."""
+        ...
+
+    @staticmethod
+    def webhook_authentic(
+        secret: str, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]
+    ) -> bool:
+        """Whether a webhook request comes from the service (its shared ``secret``)."""
+        ...
+
+    @staticmethod
+    def parse_webhook(payload: Any) -> list[TrackingEvent]:
+        """A decoded webhook body as events; :class:`BadResponse` when not understood."""
+        ...
 
     @staticmethod
     def phone_for_service(e164: str) -> str:
@@ -231,6 +270,23 @@ class ShippingAdapter(Protocol):
 
 
 # -- small pure helpers shared by the adapters ----------------------------------------
+
+
+def _l(text: str) -> str:
+    """Marks a label for message extraction; it is translated where it is shown."""
+    return text
+
+
+WEBHOOK_TOKEN_HEADER = "X-Webhook-Token"  # noqa: S105 - a header name
+
+
+def webhook_token_matches(
+    secret: str, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]
+) -> bool:
+    """For services that can only be given a URL: the secret comes back as
+    ``?token=<secret>`` or in the ``X-Webhook-Token`` header."""
+    given = headers.get(WEBHOOK_TOKEN_HEADER) or query.get("token") or ""
+    return hmac.compare_digest(given.encode(), secret.encode())
 
 
 def whole(value: Decimal) -> int:

@@ -47,8 +47,10 @@ from adapters.carriers.base import (
     ShipmentRequest,
     TokenStore,
     TrackingEvent,
+    _l,
     endpoint,
     parse_time,
+    webhook_token_matches,
     wire_number,
 )
 from adapters.errors import AdapterError, BadResponse, ProviderUnavailable, Rejected
@@ -108,6 +110,14 @@ STATUS_STATES = {
     "REMOVED": "cancelled",
 }
 STATUS_REASONS = {"NOT_DELIVERED": "carrier_not_delivered", "INVALID": "carrier_invalid"}
+CANCELLED_STATUSES = frozenset({"REMOVED"})
+# CDEK's ``tariff_code`` values a shipment may be sent with.
+SERVICE_LEVELS = (
+    ("136", _l("Parcel, pick-up point to pick-up point")),
+    ("137", _l("Parcel, pick-up point to door")),
+    ("138", _l("Parcel, door to pick-up point")),
+    ("139", _l("Parcel, door to door")),
+)
 
 
 @dataclass(frozen=True)
@@ -332,12 +342,17 @@ def parse_print(status: int, body: Any) -> tuple[str, str | None]:
 
 def event_for(status: str, when: Any, **fields) -> TrackingEvent:
     state = STATUS_STATES.get(status)
-    reason = None
-    if state == "needs_attention":
-        reason = STATUS_REASONS.get(status, "carrier_return")
+    reason = reason_for(status) if state == "needs_attention" else None
     return TrackingEvent(
         status=status, state=state, occurred_at=parse_time(when), reason=reason, **fields
     )
+
+
+def reason_for(status: str) -> str:
+    """Our reason code for a CDEK status that needs a person (a return unless named)."""
+    if status not in STATUS_STATES:
+        return "carrier_exception"
+    return STATUS_REASONS.get(status, "carrier_return")
 
 
 def tracking_events(booking: Booking) -> list[TrackingEvent]:
@@ -401,6 +416,14 @@ class CdekAdapter:
     label = "CDEK"
     kind = "carrier"
     required_address_fields = ("city",)
+    service_levels = SERVICE_LEVELS
+    cancelled_statuses = CANCELLED_STATUSES
+    document_kinds = ("label",)
+    label_kinds = ("label",)
+    reason_for = staticmethod(reason_for)
+    parse_webhook = staticmethod(parse_webhook)
+    # CDEK's subscription takes a URL only: the secret rides in it.
+    webhook_authentic = staticmethod(webhook_token_matches)
 
     @staticmethod
     def phone_for_service(e164: str) -> str:
@@ -425,6 +448,11 @@ class CdekAdapter:
         cls, settings: Mapping[str, Any], token_store: TokenStore | None = None, **_ignored
     ) -> CdekAdapter:
         return cls(CdekSettings.from_mapping(settings), token_store=token_store)
+
+    @classmethod
+    def default_service(cls, settings: Mapping[str, Any]) -> str | None:
+        value = settings.get("tariff_code")
+        return None if value is None else str(value)
 
     # -- token --------------------------------------------------------------------
     def _token(self, fresh: bool = False) -> str:

@@ -44,8 +44,10 @@ from adapters.carriers.base import (
     PhoneNotAccepted,
     ShipmentRequest,
     TrackingEvent,
+    _l,
     endpoint,
     parse_time,
+    webhook_token_matches,
     whole,
 )
 from adapters.errors import AdapterError, BadResponse, ProviderUnavailable, Rejected
@@ -90,6 +92,12 @@ STATUS_REASONS = {
     "damage": "carrier_damaged",
     "lost": "carrier_lost",
 }
+# GHN's ``service_type_id`` values a shipment may be sent with.
+SERVICE_LEVELS = (
+    ("2", _l("E-commerce delivery (light parcels)")),
+    ("5", _l("Traditional delivery (heavy parcels)")),
+)
+CANCELLED_STATUSES = frozenset({"cancel"})
 ADDRESS_HINTS = ("PHONE", "WARD", "DISTRICT", "PROVINCE", "ADDRESS")
 ADDRESS_FIELDS = ("to_phone", "to_ward", "to_district", "to_province", "to_address", "to_name")
 DUPLICATE_HINTS = ("đã tồn tại", "already exist", "duplicate", "existed")
@@ -281,9 +289,6 @@ def event_for(
     data: dict | None = None,
 ) -> TrackingEvent:
     state = STATUS_STATES.get(status)
-    reason = None
-    if state == "needs_attention":
-        reason = STATUS_REASONS.get(status, "carrier_return")
     return TrackingEvent(
         status=status,
         state=state,
@@ -292,9 +297,16 @@ def event_for(
         key=key or None,
         external_ref=order_code,
         tracking_number=order_code,
-        reason=reason,
+        reason=reason_for(status) if state == "needs_attention" else None,
         data=data or {},
     )
+
+
+def reason_for(status: str) -> str:
+    """Our reason code for a GHN status that needs a person (a return unless named)."""
+    if status not in STATUS_STATES:
+        return "carrier_exception"
+    return STATUS_REASONS.get(status, "carrier_return")
 
 
 def tracking_events(booking: Booking) -> list[TrackingEvent]:
@@ -358,7 +370,15 @@ class GhnAdapter:
     label = "GHN"
     kind = "carrier"
     required_address_fields = ("province", "district", "ward")
+    service_levels = SERVICE_LEVELS
+    cancelled_statuses = CANCELLED_STATUSES
+    document_kinds = ("label",)
+    label_kinds = ("label",)
     phone_for_service = staticmethod(phone_for_service)
+    reason_for = staticmethod(reason_for)
+    parse_webhook = staticmethod(parse_webhook)
+    # GHN can only be given a callback URL: the secret rides in it.
+    webhook_authentic = staticmethod(webhook_token_matches)
 
     def __init__(self, settings: GhnSettings, session: requests.Session | None = None):
         self.settings = settings
@@ -368,6 +388,11 @@ class GhnAdapter:
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any], **_ignored) -> GhnAdapter:
         return cls(GhnSettings.from_mapping(settings))
+
+    @classmethod
+    def default_service(cls, settings: Mapping[str, Any]) -> str | None:
+        value = settings.get("service_type_id")
+        return None if value is None else str(value)
 
     def _post(self, path: str, body: dict) -> requests.Response:
         return send(

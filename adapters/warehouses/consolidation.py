@@ -61,6 +61,7 @@ STATUS_STATES = {
     "exception": "needs_attention",
 }
 LABELS = (("box_labels", "boxes"), ("sku_labels", "skus"))
+CANCELLED_STATUSES = frozenset({"cancelled"})
 
 
 @dataclass(frozen=True)
@@ -175,10 +176,15 @@ def event_for(status: str, when: Any, note: dict | None = None, **fields) -> Tra
         status=status,
         state=state,
         occurred_at=parse_time(when),
-        reason="warehouse_exception" if state == "needs_attention" else None,
+        reason=reason_for(status) if state == "needs_attention" else None,
         data=data,
         **fields,
     )
+
+
+def reason_for(status: str) -> str:
+    """Every warehouse status that needs a person is an exception at the warehouse."""
+    return "warehouse_exception" if status in STATUS_STATES else "carrier_exception"
 
 
 def tracking_events(booking: Booking) -> list[TrackingEvent]:
@@ -224,6 +230,13 @@ def sign(secret: str, body: bytes, timestamp: int) -> str:
     return f"t={timestamp},v1={digest.hexdigest()}"
 
 
+def webhook_authentic(
+    secret: str, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]
+) -> bool:
+    """The warehouse signs its body (HMAC-SHA256 with a timestamp)."""
+    return verify_signature(secret, headers.get(SIGNATURE_HEADER), body)
+
+
 def verify_signature(
     secret: str, header: str | None, body: bytes, now: float | None = None
 ) -> bool:
@@ -261,6 +274,14 @@ class ConsolidationWarehouseAdapter:
     label = "the consolidation warehouse"
     kind = "warehouse"
     required_address_fields: tuple[str, ...] = ()
+    service_levels: tuple[tuple[str, str], ...] = ()  # one way in: the inbound note
+    cancelled_statuses = CANCELLED_STATUSES
+    # The receipt is stored when the boxes are received (from the tracking event).
+    document_kinds = ("box_labels", "sku_labels", "receipt")
+    label_kinds = ("box_labels",)
+    reason_for = staticmethod(reason_for)
+    parse_webhook = staticmethod(parse_webhook)
+    webhook_authentic = staticmethod(webhook_authentic)
 
     @staticmethod
     def phone_for_service(e164: str) -> str:
@@ -277,6 +298,10 @@ class ConsolidationWarehouseAdapter:
         cls, settings: Mapping[str, Any], **_ignored
     ) -> ConsolidationWarehouseAdapter:
         return cls(WarehouseSettings.from_mapping(settings))
+
+    @classmethod
+    def default_service(cls, settings: Mapping[str, Any]) -> str | None:
+        return None
 
     def _send(self, method: str, path: str, **kwargs) -> requests.Response:
         return send(

@@ -89,7 +89,7 @@ class ShipmentSummarySchema(Schema):
     order_id = fields.Integer()
     leg = fields.Integer()
     mode = fields.String()
-    adapter = fields.String(metadata={"description": "ghn, cdek or consolidation"})
+    adapter = fields.String(metadata={"description": "The carrier or warehouse adapter's name."})
     sandbox = fields.Boolean(metadata={"description": "Sent to a local simulator, not real."})
     state = fields.String(
         metadata={
@@ -156,7 +156,7 @@ class OrderQueryArgsSchema(Schema):
 
 class ShippingModeSchema(Schema):
     mode = fields.String(metadata={"description": "semi_managed or fully_managed"})
-    adapter = fields.String(allow_none=True, metadata={"description": "ghn, cdek, ..."})
+    adapter = fields.String(allow_none=True, metadata={"description": "The adapter's name."})
     kind = fields.String(allow_none=True, metadata={"description": "carrier or warehouse"})
     available = fields.Boolean(metadata={"description": "Orders in this mode are accepted."})
     sandbox = fields.Boolean(metadata={"description": "Goes to a local simulator, not real."})

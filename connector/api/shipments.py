@@ -22,13 +22,13 @@ from connector.models import Role, ShipmentDocument, User
 from connector.ops import actions as ops_actions
 from connector.ops.audit import Actor
 from connector.orders import output, service, shipment_actions
+from connector.orders.adapters import document_kinds, label_kinds
 from connector.orders.states import ShipmentState
 
 blp = Blueprint(
     "shipments_api", __name__, url_prefix="/shipments", description="Shipments of orders"
 )
 
-DOCUMENT_KINDS = ("label", "box_labels", "sku_labels", "receipt")
 MAX_ID = 2**63 - 1
 
 
@@ -176,12 +176,14 @@ def get_shipment(shipment_id: int, user: User):
 def shipment_document(shipment_id: int, kind: str, user: User):
     """A label, the box or SKU labels, or the warehouse receipt."""
     shipment = _visible(user, shipment_id)
+    known = document_kinds()
     if kind == "label":
-        kinds = ("label", "box_labels")  # a warehouse leg's "label" is its box labels
-    elif kind in DOCUMENT_KINDS:
+        # What the service calls its label (a warehouse leg's are its box labels).
+        kinds = tuple(dict.fromkeys(("label", *label_kinds(shipment.adapter))))
+    elif kind in known:
         kinds = (kind,)
     else:
-        abort(404, message=f"Documents are {', '.join(DOCUMENT_KINDS)}.")
+        abort(404, message=f"Documents are {', '.join(known)}.")
     document = None
     for wanted in kinds:
         document = db.session.execute(

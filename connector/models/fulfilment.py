@@ -128,7 +128,7 @@ class Shipment(db.Model):
     leg: Mapped[int] = mapped_column(Integer)
     mode: Mapped[str] = mapped_column(String(16))
     adapter: Mapped[str] = mapped_column(String(32))
-    # The carrier's service level chosen by ops (GHN service type, CDEK tariff);
+    # The service level chosen by ops, one of the adapter's ``service_levels``;
     # None sends with the configured default.
     service: Mapped[str | None] = mapped_column(String(32))
     supplier_id: Mapped[int] = mapped_column(ForeignKey("supplier.id"), index=True)

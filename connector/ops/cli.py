@@ -25,7 +25,7 @@ def _filters(function):
     options = [
         click.option("--state", "states", multiple=True, help="Repeat for several states."),
         click.option("--market", help="Market code, such as VN."),
-        click.option("--adapter", help="Carrier or warehouse: ghn, cdek, consolidation."),
+        click.option("--adapter", help="Carrier or warehouse, by adapter name."),
         click.option("--reason", help="Failure reason code, such as address_rejected."),
         click.option("--search", "q", help="Order id, SKU or tracking number."),
         click.argument("ids", nargs=-1, type=int),

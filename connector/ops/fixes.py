@@ -15,7 +15,6 @@ import uuid
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
 from connector.extensions import db
@@ -23,7 +22,7 @@ from connector.markets.registry import markets
 from connector.models import Shipment
 from connector.models.types import utcnow
 from connector.orders import pii, tracking
-from connector.orders.adapters import adapter_class
+from connector.orders.adapters import adapter_class, service_levels
 from connector.orders.address import check_ship_to
 from connector.orders.lease import lease_free
 from connector.orders.parcel import measure
@@ -33,19 +32,10 @@ from connector.orders.states import RETRYABLE
 ADDRESS_FIELDS = tuple(name for name in pii.FIELDS if name != "country")
 MAX_UNIT_WEIGHT_G = 1_000_000
 
-# Service levels per adapter: GHN ``service_type_id``, CDEK ``tariff_code``.
-SERVICES = {
-    "ghn": (
-        ("2", _l("E-commerce delivery (light parcels)")),
-        ("5", _l("Traditional delivery (heavy parcels)")),
-    ),
-    "cdek": (
-        ("136", _l("Parcel, pick-up point to pick-up point")),
-        ("137", _l("Parcel, pick-up point to door")),
-        ("138", _l("Parcel, door to pick-up point")),
-        ("139", _l("Parcel, door to door")),
-    ),
-}
+
+def service_choices(adapter: str) -> tuple[tuple[str, str], ...]:
+    """(code, translated label) of the service levels the adapter declares."""
+    return tuple((code, _(label)) for code, label in service_levels(adapter))
 
 
 def service_supported() -> bool:
@@ -204,7 +194,7 @@ def _apply_weights(shipment: Shipment, wanted: dict[int, int]) -> dict[str, tupl
 def _apply_service(shipment: Shipment, wanted: str) -> tuple[str | None, str] | None:
     if not service_supported():
         raise FixInvalid({"service": [_("Shipments do not carry their own service yet.")]})
-    choices = [code for code, _label in SERVICES.get(shipment.adapter, ())]
+    choices = [code for code, _label in service_levels(shipment.adapter)]
     if wanted not in choices:
         raise FixInvalid({"service": [_("Choose one of the services offered.")]})
     old = shipment.service

@@ -25,6 +25,7 @@ from connector.models import Shipment, ShipmentDocument
 from connector.ops import actions, board, bulk, chart, fixes, labels, rq_state
 from connector.ops.blueprint import bp, web_actor
 from connector.orders import pii
+from connector.orders.adapters import default_service, document_kinds
 from connector.orders.parcel import measure
 from connector.orders.service import supplier_name
 from connector.orders.states import FINAL, RETRYABLE
@@ -32,7 +33,6 @@ from connector.params import page_number, whole_number
 
 PAGE_SIZE = 50
 CHART_DAYS = 14
-DOCUMENT_KINDS = ("label", "box_labels", "sku_labels", "receipt")
 
 
 @bp.app_context_processor
@@ -114,13 +114,11 @@ def _documents(shipment: Shipment) -> list:
 
 
 def _service_setting(adapter: str) -> str | None:
-    settings = current_app.config["SHIPPING_ADAPTERS"].get(adapter) or {}
-    value = settings.get("service_type_id") or settings.get("tariff_code")
-    return None if value is None else str(value)
+    return default_service(adapter) or None
 
 
 def _service_name(adapter: str, code: str | None) -> str | None:
-    for choice, label in fixes.SERVICES.get(adapter, ()):
+    for choice, label in fixes.service_choices(adapter):
         if choice == code:
             return f"{code} · {label}"
     return code
@@ -163,7 +161,7 @@ def shipment_page(shipment_id: int):
 @bp.get("/shipments/<int:shipment_id>/documents/<kind>")
 def shipment_document(shipment_id: int, kind: str):
     """A label or receipt as the service gave it, served so it can never run as our page."""
-    if kind not in DOCUMENT_KINDS:
+    if kind not in document_kinds():
         abort(404)
     _shipment_or_404(shipment_id)
     document = db.session.execute(
@@ -388,7 +386,7 @@ def _render_fix(shipment: Shipment, errors: dict, status: int = 200):
         errors=errors,
         masked_fields=pii.MASKED,
         address_fields=fixes.ADDRESS_FIELDS,
-        services=fixes.SERVICES.get(shipment.adapter, ()),
+        services=fixes.service_choices(shipment.adapter),
         current_service=shipment.service or _service_setting(shipment.adapter),
         other_legs=[
             leg

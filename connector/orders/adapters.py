@@ -1,4 +1,7 @@
-"""The shipping adapters as this app configures them: which one serves a market and mode."""
+"""The shipping adapters as this app configures them: which one serves a market and mode,
+and what each declares about its service (webhooks, reasons, service levels, cancelled
+statuses, documents). The rest of the app asks here by adapter name, never naming one.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +30,50 @@ def adapter_name_for(market: Market, mode: str) -> str | None:
 
 def adapter_class(name: str) -> type | None:
     return CARRIERS.get(name) or WAREHOUSES.get(name)
+
+
+def adapter_names() -> tuple[str, ...]:
+    """Every registered adapter, carriers first."""
+    return (*CARRIERS, *WAREHOUSES)
+
+
+def service_levels(name: str) -> tuple[tuple[str, str], ...]:
+    """(code, English label) of the service levels ops may choose for ``name``."""
+    return tuple(getattr(adapter_class(name), "service_levels", ()))
+
+
+def default_service(name: str) -> str | None:
+    """The service level configured for ``name``'s shipments that name none."""
+    cls = adapter_class(name)
+    if cls is None or not hasattr(cls, "default_service"):
+        return None
+    return cls.default_service(settings_of(name))
+
+
+def reason_for(name: str, status: str) -> str:
+    """Our reason code for a status of ``name`` that needs a person."""
+    cls = adapter_class(name)
+    if cls is None or not hasattr(cls, "reason_for"):
+        return "carrier_exception"
+    return cls.reason_for(status)
+
+
+def cancelled_statuses(name: str) -> frozenset[str]:
+    """The statuses of ``name`` meaning a shipment is already cancelled there."""
+    return frozenset(getattr(adapter_class(name), "cancelled_statuses", ()))
+
+
+def document_kinds() -> tuple[str, ...]:
+    """Every document kind any registered adapter keeps, in registry order."""
+    kinds: dict[str, None] = {}
+    for name in adapter_names():
+        kinds.update(dict.fromkeys(adapter_class(name).document_kinds))
+    return tuple(kinds)
+
+
+def label_kinds(name: str) -> tuple[str, ...]:
+    """The document kinds that answer a request for ``name``'s label."""
+    return tuple(getattr(adapter_class(name), "label_kinds", ("label",)))
 
 
 def is_enabled(name: str | None) -> bool:

@@ -1,4 +1,4 @@
-"""``flask --app wsgi shipments ...``: the sweep and the CDEK webhook, by hand.
+"""``flask --app wsgi shipments ...``: the sweep and webhook subscriptions, by hand.
 
 The ops console adds its list, retry and cancel commands (audited) to this group.
 """
@@ -8,6 +8,8 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import AppGroup
+
+from connector.orders.adapters import adapter_class, adapter_names
 
 shipments_cli = AppGroup("shipments", help="Shipments: sweep, carrier webhooks, ops actions.")
 
@@ -20,17 +22,33 @@ def sweep() -> None:
     click.echo(sweep_shipments())
 
 
-@shipments_cli.command("subscribe-cdek")
-def subscribe_cdek() -> None:
-    """Ask CDEK to post ORDER_STATUS webhooks to this app (PUBLIC_URL and the secret)."""
+def _subscribe(name: str) -> None:
     from connector.orders.adapters import build_adapter
 
-    secret = current_app.config["SHIPPING_ADAPTERS"]["cdek"].get("webhook_secret")
+    settings = current_app.config["SHIPPING_ADAPTERS"].get(name) or {}
+    secret = settings.get("webhook_secret")
     if not secret:
-        raise click.ClickException("set CONNECTOR_CDEK_WEBHOOK_SECRET first")
-    url = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/webhooks/cdek?token={secret}"
-    subscription = build_adapter("cdek").subscribe_webhook(url)
+        raise click.ClickException(f"set CONNECTOR_{name.upper()}_WEBHOOK_SECRET first")
+    url = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/webhooks/{name}?token={secret}"
+    subscription = build_adapter(name).subscribe_webhook(url)
     click.echo(f"subscribed: {subscription}")
+
+
+def _add_subscribe_command(name: str) -> None:
+    label = getattr(adapter_class(name), "label", name)
+
+    @shipments_cli.command(
+        f"subscribe-{name}",
+        help=f"Ask {label} to post status webhooks to this app (PUBLIC_URL and the secret).",
+    )
+    def subscribe() -> None:
+        _subscribe(name)
+
+
+# Services that are subscribed to by API (not in their own console) get a command each.
+for _name in adapter_names():
+    if hasattr(adapter_class(_name), "subscribe_webhook"):
+        _add_subscribe_command(_name)
 
 
 def init_app(app) -> None:

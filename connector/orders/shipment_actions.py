@@ -18,13 +18,12 @@ from connector.extensions import db
 from connector.models import Shipment
 from connector.models.types import utcnow
 from connector.orders import tracking
-from connector.orders.adapters import build_adapter
+from connector.orders.adapters import build_adapter, cancelled_statuses
 from connector.orders.lease import DispatchResult, backoff, lease_free, settings
 from connector.orders.queueing import enqueue_cancel, enqueue_dispatch
 from connector.orders.states import FINAL, RETRYABLE, ShipmentState
 
 S = ShipmentState
-CANCELLED_AT_SERVICE = ("cancel", "REMOVED", "cancelled")
 
 
 class NotAllowed(Exception):
@@ -148,7 +147,7 @@ def cancel(shipment_id: int) -> DispatchResult:
         booking = None
         if shipment.attempt_count or shipment.external_ref:
             booking = adapter.lookup(shipment.idempotency_key, shipment.external_ref)
-        if booking is not None and booking.status not in CANCELLED_AT_SERVICE:
+        if booking is not None and booking.status not in cancelled_statuses(shipment.adapter):
             adapter.cancel(booking)
     except AdapterError as error:
         db.session.rollback()

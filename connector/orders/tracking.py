@@ -22,6 +22,7 @@ from adapters.carriers.base import Booking, Document, TrackingEvent
 from connector.extensions import db
 from connector.models import Shipment, ShipmentDocument, ShipmentEvent
 from connector.models.types import utcnow
+from connector.orders.adapters import reason_for
 from connector.orders.states import (
     AT_SERVICE,
     EventVerdict,
@@ -156,25 +157,13 @@ def apply_events(shipment: Shipment) -> None:
         if event.state == S.DELIVERED:
             shipment.delivered_at = event.occurred_at
         elif event.state == S.NEEDS_ATTENTION:
-            shipment.last_error_code = _reason_for(event.code)
+            shipment.last_error_code = reason_for(shipment.adapter, event.code)
             shipment.last_error_message = f"the service reports {event.code}"
             shipment.last_error_at = event.occurred_at
         elif event.state == S.CANCELLED:
             shipment.cancel_requested = False
     if latest_status:
         shipment.carrier_status = latest_status
-
-
-def _reason_for(status: str) -> str:
-    from adapters.carriers import cdek, ghn
-    from adapters.warehouses import consolidation
-
-    for module in (ghn, cdek):
-        if status in module.STATUS_STATES:
-            return module.STATUS_REASONS.get(status, "carrier_return")
-    if status in consolidation.STATUS_STATES:
-        return "warehouse_exception"
-    return "carrier_exception"
 
 
 def booking_of(shipment: Shipment) -> Booking:
