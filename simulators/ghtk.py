@@ -16,7 +16,7 @@ import re
 import requests
 from flask import Response, jsonify, request
 
-from simulators.sandbox import ParcelSimulator, log, now_iso, random_code
+from simulators.parcel import ParcelSimulator, log, now_iso, random_code
 
 REQUIRED = ("id", "name", "tel", "address", "province", "district")
 PHONE = re.compile(r"^0[35789]\d{8}$")
