@@ -214,6 +214,11 @@ def _quoted_against(currencies: set[str]) -> dict[str, set[str]]:
     return found
 
 
+def from_snapshot_only(source: str) -> bool:
+    """Whether every leg of a rate (``a+b`` for a cross) comes from the offline snapshot."""
+    return all(part.startswith("snapshot") for part in source.split("+"))
+
+
 def required_currencies(market: Market) -> set[str]:
     """Currencies a price in this market converts from (goods, freight, thresholds)."""
     needed = {"CNY"}
@@ -266,7 +271,7 @@ def market_fx(
             result.missing.append(currency)
             continue
         result.rates[currency] = rate
-        from_snapshot = all(part.startswith("snapshot") for part in rate.source.split("+"))
+        from_snapshot = from_snapshot_only(rate.source)
         snapshot_ok = allow_snapshot and from_snapshot
         if now - rate.as_of > limit and not snapshot_ok:
             result.stale.append(currency)

@@ -307,7 +307,12 @@ def markets_with_stale_ready_offers(now: datetime) -> list[str]:
     Checked against the clock, not only when new rates arrive: when every provider
     is down nothing else would notice that the rates grew old.
     """
-    codes = [code for code, market in markets().items() if not fx_for(market, now).usable]
+    enabled = markets()
+    needed = set()
+    for market in enabled.values():
+        needed |= required_currencies(market) | {market.currency}
+    book = RateBook(needed)  # one read of the rates for every market
+    codes = [code for code, market in enabled.items() if not fx_for(market, now, book).usable]
     if not codes:
         return []
     ready = db.session.execute(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from connector.fx.resolve import from_snapshot_only
 from connector.markets.model import Market
 from connector.models import Offer
 from connector.pricing.engine import (
@@ -87,8 +88,7 @@ def check_rate_age(offer: Offer, market: Market, now: datetime, allow_snapshot: 
     limit = timedelta(hours=market.fx_max_age_hours)
     for currency, rate in (offer.document.get("fx") or {}).items():
         as_of = datetime.fromisoformat(rate["as_of"])
-        from_snapshot = all(part.startswith("snapshot") for part in rate["source"].split("+"))
-        if from_snapshot and allow_snapshot:
+        if allow_snapshot and from_snapshot_only(rate["source"]):
             continue
         if now - as_of > limit:
             hours = int((now - as_of).total_seconds() // 3600)
@@ -101,8 +101,7 @@ def rates_valid_until(offers: list[Offer], market: Market, allow_snapshot: bool)
     ends = []
     for offer in offers:
         for rate in (offer.document.get("fx") or {}).values():
-            from_snapshot = all(part.startswith("snapshot") for part in rate["source"].split("+"))
-            if not (from_snapshot and allow_snapshot):
+            if not (allow_snapshot and from_snapshot_only(rate["source"])):
                 ends.append(datetime.fromisoformat(rate["as_of"]) + limit)
     return min(ends) if ends else None
 
