@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import orjson
 from flask import Response
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -20,9 +21,11 @@ from connector.auth.principal import requires_api_role
 from connector.extensions import db
 from connector.models import Role, ShipmentDocument, User
 from connector.ops import actions as ops_actions
+from connector.ops import bulk
 from connector.ops.audit import Actor
 from connector.orders import output, service, shipment_actions
 from connector.orders.adapters import document_kinds, label_kinds
+from connector.orders.shipment_filter import BadFilter, ShipmentFilter
 from connector.orders.states import ShipmentState
 
 blp = Blueprint(
@@ -226,6 +229,7 @@ def retry_shipment(shipment_id: int, user: User):
 @blp.response(200, RetryManyResultSchema)
 @blp.alt_response(202, schema=RetryJobSchema, description="A filter's retry job started")
 @blp.alt_response(422, schema=ErrorEnvelopeSchema)
+@blp.alt_response(503, schema=ErrorEnvelopeSchema)
 def retry_many(args, user: User):
     """Retry the given shipments now, or every match of a filter in a background job."""
     if "filter" in args:
@@ -244,9 +248,6 @@ def retry_many(args, user: User):
 
 
 def _retry_matching(spec: dict, user: User):
-    from connector.ops.board import BadFilter, ShipmentFilter
-    from connector.ops.bulk import start_retry
-
     try:
         flt = ShipmentFilter.build(
             states=spec["state"],
@@ -257,7 +258,12 @@ def _retry_matching(spec: dict, user: User):
         )
     except BadFilter as exc:
         abort(422, errors={"filter": [str(exc)]})
-    started = start_retry(flt, Actor.of(user, "api"))
+    try:
+        started = bulk.start_retry(flt, Actor.of(user, "api"))
+    except bulk.QueueUnavailable:
+        abort(
+            503, message=_("The job queue is unavailable; nothing was retried. Try again shortly.")
+        )
     return Response(
         orjson.dumps({"job_id": started.job_id, "count": started.count}),
         status=202,

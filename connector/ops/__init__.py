@@ -8,7 +8,16 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from connector.ops import audit_views, dashboard, fx_views, job_views, views  # noqa: F401
+    from connector.ops import (  # noqa: F401  (each module adds its pages to the blueprint)
+        action_views,
+        audit_views,
+        board_views,
+        dashboard,
+        fix_views,
+        fx_views,
+        job_views,
+        shipment_views,
+    )
     from connector.ops.blueprint import bp
 
     app.register_blueprint(bp)

@@ -17,6 +17,8 @@ from flask.cli import with_appcontext
 
 from connector.ops import actions, board
 from connector.ops.audit import Actor
+from connector.orders import shipment_filter
+from connector.orders.shipment_filter import BadFilter, ShipmentFilter
 
 LIST_LIMIT = 200
 
@@ -35,12 +37,12 @@ def _filters(function):
     return function
 
 
-def _build(ids, states, market, adapter, reason, q) -> board.ShipmentFilter:
+def _build(ids, states, market, adapter, reason, q) -> ShipmentFilter:
     try:
-        return board.ShipmentFilter.build(
+        return ShipmentFilter.build(
             states=states, market=market, adapter=adapter, reason=reason, q=q, ids=ids
         )
-    except board.BadFilter as exc:
+    except BadFilter as exc:
         raise click.UsageError(str(exc)) from exc
 
 
@@ -86,15 +88,15 @@ def list_command(ids, states, market, adapter, reason, q, limit, offset, as_json
         )
 
 
-def _targets(flt: board.ShipmentFilter, retryable_only: bool) -> list[int]:
+def _targets(flt: ShipmentFilter, retryable_only: bool) -> list[int]:
     if flt.empty:
         raise click.UsageError("give shipment ids or at least one filter")
     if retryable_only and not flt.ids:
-        return board.retryable_ids(flt)
-    return board.matching_ids(flt)
+        return shipment_filter.retryable_ids(flt)
+    return shipment_filter.matching_ids(flt)
 
 
-def _confirm(count: int, verb: str, flt: board.ShipmentFilter, yes: bool) -> None:
+def _confirm(count: int, verb: str, flt: ShipmentFilter, yes: bool) -> None:
     """Shipments named by id are acted on; a filter's matches are counted and confirmed."""
     if count == 0:
         click.echo("nothing to do: no shipment matches")

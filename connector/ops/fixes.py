@@ -15,7 +15,6 @@ import uuid
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import update
 
 from connector.extensions import db
 from connector.markets.registry import markets
@@ -24,8 +23,8 @@ from connector.models.types import utcnow
 from connector.orders import pii, tracking
 from connector.orders.adapters import adapter_class, service_levels
 from connector.orders.address import check_ship_to
-from connector.orders.lease import lease_free
 from connector.orders.parcel import measure
+from connector.orders.predicates import retryable, take
 from connector.orders.states import RETRYABLE
 
 # Fields ops may change; the country follows the market.
@@ -36,12 +35,6 @@ MAX_UNIT_WEIGHT_G = 1_000_000
 def service_choices(adapter: str) -> tuple[tuple[str, str], ...]:
     """(code, translated label) of the service levels the adapter declares."""
     return tuple((code, _(label)) for code, label in service_levels(adapter))
-
-
-def service_supported() -> bool:
-    """Whether shipments carry their own carrier service (a ``Shipment.service`` column
-    that the request builders read); until then the service comes from configuration."""
-    return hasattr(Shipment, "service")
 
 
 class FixNotAllowed(Exception):
@@ -125,20 +118,9 @@ def _take(shipment_id: int) -> Shipment:
     """Mark the shipment as being changed, in this transaction, if it may be: the
     conditional UPDATE keeps a worker from claiming it halfway through the fix."""
     now = utcnow()
-    taken = db.session.execute(
-        update(Shipment)
-        .where(
-            Shipment.id == shipment_id,
-            Shipment.state.in_([str(state) for state in RETRYABLE]),
-            Shipment.external_ref.is_(None),
-            Shipment.cancel_requested.is_(False),
-            lease_free(now),
-        )
-        .values(updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    taken = take(shipment_id, *retryable(now), Shipment.external_ref.is_(None), updated_at=now)
     shipment = db.session.get(Shipment, shipment_id)
-    if taken.rowcount != 1:
+    if not taken:
         db.session.rollback()
         if shipment is None:
             raise FixNotAllowed("missing", _("No such shipment."))
@@ -162,7 +144,7 @@ def _new_address(shipment: Shipment, wanted: dict[str, str]) -> tuple[str, tuple
         raise FixNotAllowed(
             shipment.state, _("Market %(code)s is not enabled.", code=order.market_code)
         )
-    required = getattr(adapter_class(shipment.adapter), "required_address_fields", ())
+    required = adapter_class(shipment.adapter).required_address_fields
     for name in ("name", "phone", "line1"):
         if not merged.get(name):
             raise FixInvalid({f"ship_to.{name}": [_("This field is required.")]})
@@ -192,8 +174,6 @@ def _apply_weights(shipment: Shipment, wanted: dict[int, int]) -> dict[str, tupl
 
 
 def _apply_service(shipment: Shipment, wanted: str) -> tuple[str | None, str] | None:
-    if not service_supported():
-        raise FixInvalid({"service": [_("Shipments do not carry their own service yet.")]})
     choices = [code for code, _label in service_levels(shipment.adapter)]
     if wanted not in choices:
         raise FixInvalid({"service": [_("Choose one of the services offered.")]})

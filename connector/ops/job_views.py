@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from redis.exceptions import RedisError
 
-from connector.ops import board, rq_state
+from connector.ops import rq_state
 from connector.ops.blueprint import bp
+from connector.orders.shipment_filter import BadFilter, ShipmentFilter
 
 JOB_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_:.")
 RUNNING = ("queued", "started", "scheduled", "deferred")
@@ -28,9 +29,9 @@ def job_page(job_id: str):
     if info.status == "gone":
         abort(404)
     try:
-        flt = board.ShipmentFilter.from_args(request.args)
-    except board.BadFilter:
-        flt = board.ShipmentFilter()
+        flt = ShipmentFilter.from_args(request.args)
+    except BadFilter:
+        flt = ShipmentFilter()
     total = int(info.meta.get("total") or 0)
     done = int(info.meta.get("done") or 0)
     if info.status == "finished" and total:

@@ -38,9 +38,10 @@ from connector.models import Shipment, ShipmentAttempt
 from connector.models.types import utcnow
 from connector.orders import tracking
 from connector.orders.adapters import build_adapter
-from connector.orders.lease import DispatchResult, backoff, lease_free, settings
+from connector.orders.lease import DispatchResult, backoff, settings
 from connector.orders.parcel import shipment_request
 from connector.orders.pii import PiiUnreadable
+from connector.orders.predicates import claimable, due, in_states, lease_free
 from connector.orders.states import CLAIMABLE, ShipmentState
 
 log = logging.getLogger(__name__)
@@ -63,17 +64,14 @@ def claim(shipment_id: int, now: datetime | None = None) -> Claim | None:
     # Core, not ORM: most claims by a fresh work horse fail (the shipment is taken),
     # and a Core statement costs that horse no mapper set-up.
     c = SHIPMENT.c
-    due = or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now)
     statement = (
         update(SHIPMENT)
         .where(
             c.id == shipment_id,
             c.cancel_requested.is_(False),
-            lease_free(now, c.lease_expires_at),
-            or_(
-                and_(c.state.in_([str(state) for state in CLAIMABLE]), due),
-                c.state == S.SUBMITTING,
-            ),
+            lease_free(now, c),
+            # Waiting and due, or left "submitting" by a worker whose lease ran out.
+            or_(and_(in_states(CLAIMABLE, c), due(now, c)), c.state == S.SUBMITTING),
         )
         .values(
             state=S.SUBMITTING,
@@ -118,17 +116,7 @@ def due_ids(limit: int, skip: set[int]) -> list[int]:
     """Shipments a worker could claim right now (oldest first), apart from ``skip``."""
     now = utcnow()
     c = SHIPMENT.c
-    query = (
-        select(c.id)
-        .where(
-            c.state.in_([str(state) for state in CLAIMABLE]),
-            c.cancel_requested.is_(False),
-            or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now),
-            lease_free(now, c.lease_expires_at),
-        )
-        .order_by(c.id)
-        .limit(limit)
-    )
+    query = select(c.id).where(*claimable(now, c)).order_by(c.id).limit(limit)
     if skip:
         query = query.where(c.id.not_in(skip))
     ids = list(db.session.execute(query).scalars())
@@ -365,6 +353,5 @@ __all__ = [
     "dispatch",
     "due_ids",
     "fetch_documents",
-    "lease_free",
     "settings",
 ]

@@ -1,15 +1,14 @@
-"""The pieces every claim of a shipment shares: the lease, the backoff, the result."""
+"""The pieces every claim of a shipment shares: the settings, the backoff, the result.
+
+The SQL conditions of a claim (lease free, due, claimable) are in
+``connector.orders.predicates``."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import or_
-
-from connector.models import Shipment
 
 
 @dataclass(frozen=True)
@@ -22,12 +21,6 @@ class DispatchResult:
 
 def settings() -> dict:
     return current_app.config["FULFILMENT"]
-
-
-def lease_free(now: datetime, column=None):
-    """No worker holds the shipment: never leased, or the lease ran out."""
-    column = Shipment.lease_expires_at if column is None else column
-    return or_(column.is_(None), column < now)
 
 
 def backoff(failures: int, retry_after: float | None = None) -> float:

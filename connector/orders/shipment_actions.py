@@ -19,9 +19,10 @@ from connector.models import Shipment
 from connector.models.types import utcnow
 from connector.orders import tracking
 from connector.orders.adapters import build_adapter, cancelled_statuses
-from connector.orders.lease import DispatchResult, backoff, lease_free, settings
+from connector.orders.lease import DispatchResult, backoff, settings
+from connector.orders.predicates import cancelling, lease_free, retryable, take
 from connector.orders.queueing import enqueue_cancel, enqueue_dispatch
-from connector.orders.states import FINAL, RETRYABLE, ShipmentState
+from connector.orders.states import FINAL, ShipmentState
 
 S = ShipmentState
 
@@ -42,24 +43,16 @@ def retry_shipment(shipment_id: int, actor: str) -> Shipment:
     looks the key up at the service first, so a retry never makes a second parcel.
     """
     now = utcnow()
-    result = db.session.execute(
-        update(Shipment)
-        .where(
-            Shipment.id == shipment_id,
-            Shipment.state.in_([str(state) for state in RETRYABLE]),
-            Shipment.cancel_requested.is_(False),
-            lease_free(now),
-        )
-        .values(
-            state=S.PENDING,
-            next_attempt_at=None,
-            attempt_base=Shipment.attempt_count,
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
+    taken = take(
+        shipment_id,
+        *retryable(now),
+        state=S.PENDING,
+        next_attempt_at=None,
+        attempt_base=Shipment.attempt_count,
+        updated_at=now,
     )
     shipment = db.session.get(Shipment, shipment_id)
-    if result.rowcount != 1:
+    if not taken:
         db.session.rollback()
         state = shipment.state if shipment is not None else "missing"
         raise NotAllowed(state, f"A {state} shipment cannot be retried.")
@@ -85,30 +78,22 @@ def request_cancel(shipment_id: int, actor: str) -> Shipment:
     if shipment is None or shipment.state in FINAL:
         state = shipment.state if shipment is not None else "missing"
         raise NotAllowed(state, f"A {state} shipment cannot be cancelled.")
-    never_sent = (
-        update(Shipment)
-        .where(
-            Shipment.id == shipment_id,
-            Shipment.state == S.PENDING,
-            Shipment.attempt_count == 0,
-            lease_free(now),
-        )
-        .values(state=S.CANCELLED, updated_at=now)
-        .execution_options(synchronize_session=False)
+    never_sent = take(
+        shipment_id,
+        Shipment.state == S.PENDING,
+        Shipment.attempt_count == 0,
+        lease_free(now),
+        state=S.CANCELLED,
+        updated_at=now,
     )
-    if db.session.execute(never_sent).rowcount == 1:
+    if never_sent:
         tracking.add_event(
             shipment_id, source="ops", code="cancelled", state=S.CANCELLED, actor=actor[:120]
         )
         db.session.commit()
         db.session.refresh(shipment)
         return shipment
-    db.session.execute(
-        update(Shipment)
-        .where(Shipment.id == shipment_id)
-        .values(cancel_requested=True, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    take(shipment_id, cancel_requested=True, updated_at=now)
     tracking.add_event(shipment_id, source="ops", code="cancel_requested", actor=actor[:120])
     db.session.commit()
     db.session.refresh(shipment)
@@ -116,62 +101,80 @@ def request_cancel(shipment_id: int, actor: str) -> Shipment:
     return shipment
 
 
+# -- carrying out a requested cancellation -------------------------------------------
+
+
 def cancel(shipment_id: int) -> DispatchResult:
     """Carry out a requested cancellation: find the shipment at the service, cancel it
     there, then here. A refusal by the service (already picked up) ends the request."""
-    now = utcnow()
-    token = uuid.uuid4().hex
-    taken = db.session.execute(
-        update(Shipment)
-        .where(
-            Shipment.id == shipment_id,
-            Shipment.cancel_requested.is_(True),
-            Shipment.state.not_in([str(state) for state in FINAL]),
-            lease_free(now),
-        )
-        .values(
-            lease_token=token,
-            lease_expires_at=now + timedelta(seconds=settings()["lease_seconds"]),
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    if taken.rowcount != 1:
+    token = _take_for_cancel(shipment_id)
+    if token is None:
         return DispatchResult("not_claimed")
     shipment = db.session.get(Shipment, shipment_id)
     db.session.refresh(shipment)
     owned = and_(Shipment.id == shipment_id, Shipment.lease_token == token)
     try:
-        adapter = build_adapter(shipment.adapter)
-        booking = None
-        if shipment.attempt_count or shipment.external_ref:
-            booking = adapter.lookup(shipment.idempotency_key, shipment.external_ref)
-        if booking is not None and booking.status not in cancelled_statuses(shipment.adapter):
-            adapter.cancel(booking)
+        _cancel_at_service(shipment)
     except AdapterError as error:
         db.session.rollback()
-        refused = not error.transient
-        db.session.execute(
-            update(Shipment)
-            .where(owned)
-            .values(
-                lease_token=None,
-                lease_expires_at=None,
-                cancel_requested=not refused,
-                updated_at=utcnow(),
-            )
-            .execution_options(synchronize_session=False)
+        return _cancel_failed(shipment_id, owned, error)
+    return _cancelled(shipment_id, owned)
+
+
+def _take_for_cancel(shipment_id: int) -> str | None:
+    """Lease the shipment for the cancellation (committed); its lease token, or None when
+    there is nothing to cancel or a worker holds it."""
+    now = utcnow()
+    token = uuid.uuid4().hex
+    taken = take(
+        shipment_id,
+        *cancelling(now),
+        lease_token=token,
+        lease_expires_at=now + timedelta(seconds=settings()["lease_seconds"]),
+        updated_at=now,
+    )
+    db.session.commit()
+    return token if taken else None
+
+
+def _cancel_at_service(shipment: Shipment) -> None:
+    """Cancel the shipment at its service if the service has it (looked up by key) and
+    has not cancelled it already; AdapterError when the service refuses or fails."""
+    adapter = build_adapter(shipment.adapter)
+    if not (shipment.attempt_count or shipment.external_ref):
+        return  # no call ever went out: the service cannot have it
+    booking = adapter.lookup(shipment.idempotency_key, shipment.external_ref)
+    if booking is not None and booking.status not in cancelled_statuses(shipment.adapter):
+        adapter.cancel(booking)
+
+
+def _cancel_failed(shipment_id: int, owned, error: AdapterError) -> DispatchResult:
+    """Release the lease; a permanent refusal ends the request, a transient one retries."""
+    refused = not error.transient
+    db.session.execute(
+        update(Shipment)
+        .where(owned)
+        .values(
+            lease_token=None,
+            lease_expires_at=None,
+            cancel_requested=not refused,
+            updated_at=utcnow(),
         )
-        tracking.add_event(
-            shipment_id,
-            source="dispatch",
-            code="cancel_refused" if refused else "cancel_failed",
-            description=f"{error.code}: {scrub(error.message)}",
-        )
-        db.session.commit()
-        delay = None if refused else backoff(1, error.retry_after)
-        return DispatchResult("cancel_refused" if refused else "retrying", retry_in=delay)
+        .execution_options(synchronize_session=False)
+    )
+    tracking.add_event(
+        shipment_id,
+        source="dispatch",
+        code="cancel_refused" if refused else "cancel_failed",
+        description=f"{error.code}: {scrub(error.message)}",
+    )
+    db.session.commit()
+    if refused:
+        return DispatchResult("cancel_refused")
+    return DispatchResult("retrying", retry_in=backoff(1, error.retry_after))
+
+
+def _cancelled(shipment_id: int, owned) -> DispatchResult:
     db.session.execute(
         update(Shipment)
         .where(owned)

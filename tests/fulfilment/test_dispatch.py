@@ -264,6 +264,42 @@ def test_worker_killed_mid_call_is_found_by_the_sweep_and_reconciled(app, client
     assert services["ghn"].parcel_counts() == {shipment["idempotency_key"]: 1}
 
 
+def test_retry_due_while_the_scheduler_is_gone_is_sent_by_the_sweep(app, client, services, seller):
+    """The worker holding RQ's scheduler died: a due retry is found in the database."""
+    from rq import SimpleWorker
+    from rq.registry import ScheduledJobRegistry
+
+    from connector.extensions import db
+    from connector.models import Shipment
+    from connector.models.types import utcnow
+    from connector.services import get_queue, get_redis
+    from jobs.shipments import sweep_shipments
+
+    app.config["FULFILMENT"] = {**app.config["FULFILMENT"], "backoff_seconds": 60}
+    services["ghn"].fail(503, times=1, path="/shiip/public-api/v2/shipping-order")
+    shipment = _only_shipment(place(app, client, seller))
+    with app.app_context():
+        queue = get_queue()
+        scheduled = ScheduledJobRegistry(queue=queue)
+        # A worker without a scheduler: the first attempt fails, its retry is scheduled...
+        SimpleWorker([queue], connection=get_redis()).work(burst=True, logging_level="WARNING")
+        assert shipment_row(app, shipment["id"])["state"] == "retrying"
+        assert len(scheduled.get_job_ids()) == 1
+        # ... and its time passes with no scheduler to move it to the queue.
+        db.session.execute(
+            update(Shipment).values(next_attempt_at=utcnow() - timedelta(seconds=10))
+        )
+        db.session.commit()
+        assert sweep_shipments()["dispatch"] == 1
+        assert scheduled.get_job_ids() == []  # a scheduler coming back has nothing to re-run
+        assert sweep_shipments()["dispatch"] == 0  # its job is queued now
+        SimpleWorker([queue], connection=get_redis()).work(burst=True, logging_level="WARNING")
+    row = shipment_row(app, shipment["id"])
+    assert row["state"] == "submitted"
+    assert [a["error_code"] for a in row["attempts"]] == ["server_error", None]
+    assert services["ghn"].parcel_counts() == {shipment["idempotency_key"]: 1}
+
+
 def test_ops_retry_after_giving_up_finds_the_parcel_instead_of_sending_again(
     app, client, services, seller, ops_token
 ):

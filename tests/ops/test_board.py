@@ -157,17 +157,16 @@ def test_chart_geometry_stacks_and_scales():
 @pytest.mark.both_databases
 def test_board_queries_agree_on_sqlite_and_postgresql(app, client, services, seller, ops_client):
     from connector.ops import board
+    from connector.orders.shipment_filter import ShipmentFilter, retryable_ids
 
     stuck = unserved_ward_shipment(app, client, seller)
     down = outage_shipment(app, client, seller, services["ghn"])
     with app.app_context():
-        flt = board.ShipmentFilter.build(states=["needs_attention"], q="ts180-")
+        flt = ShipmentFilter.build(states=["needs_attention"], q="ts180-")
         rows, total = board.page_of_shipments(flt, 10, 0)
         assert total == 2 and {r.shipment.id for r in rows} == {stuck["id"], down["id"]}
         assert dict(board.facet_counts(flt)["reason"]) == {"address_rejected": 1, "server_error": 1}
-        assert board.retryable_ids(board.ShipmentFilter.build(reason="server_error")) == [
-            down["id"]
-        ]
+        assert retryable_ids(ShipmentFilter.build(reason="server_error")) == [down["id"]]
         chart = board.failures_by_day(14)
         max_attempts = app.config["FULFILMENT"]["max_attempts"]
         today = chart.days[-1]
