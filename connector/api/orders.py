@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from connector import fields as f
 from connector.api.common import Blueprint, ErrorEnvelopeSchema, json_body
+from connector.api.order_errors import abort_rejected
 from connector.auth.principal import requires_api_role
 from connector.extensions import db
 from connector.models import Role, User
@@ -238,8 +239,7 @@ def create_order(user: User):
     try:
         order = service.place_order(user, data)
     except service.OrderRejected as exc:
-        db.session.rollback()
-        abort(exc.status, message=exc.message, errors=exc.fields or None, code=exc.code)
+        abort_rejected(exc)
     body = OrderOutSchema().dump(output.order_output(order, reveal=True))
     idempotency.remember(user.id, key, request_hash, 202, body, order.id)
     try:

@@ -7,6 +7,7 @@ from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields
 
 from connector.api.common import Blueprint, ErrorEnvelopeSchema, json_body
+from connector.api.order_errors import abort_rejected
 from connector.auth.principal import requires_api_role
 from connector.extensions import db
 from connector.models import Quote, Role, User
@@ -80,8 +81,7 @@ def create_quote(user: User):
     try:
         quote = service.create_quote(user, data)
     except service.OrderRejected as exc:
-        db.session.rollback()
-        abort(exc.status, message=exc.message, errors=exc.fields or None, code=exc.code)
+        abort_rejected(exc)
     db.session.commit()
     return _output(quote)
 

@@ -10,6 +10,7 @@ from connector.models import Shipment
 from connector.ops import audit, fixes
 from connector.ops.audit import Actor
 from connector.orders import shipment_actions
+from connector.orders.address import AddressRejected
 
 log = logging.getLogger(__name__)
 NotAllowed = shipment_actions.NotAllowed
@@ -119,6 +120,16 @@ def fix(shipment_id: int, actor: Actor, changes: fixes.Changes) -> fixes.FixResu
             shipment_id,
             result="refused",
             details={"invalid": sorted(exc.errors)},
+        )
+        raise
+    except AddressRejected as exc:
+        audit.record(
+            actor,
+            "shipment.fix",
+            "shipment",
+            shipment_id,
+            result="refused",
+            details={"invalid": sorted({problem.field for problem in exc.problems})},
         )
         raise
     if result.changed:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from connector.address_messages import address_errors
 from connector.fields import text_problem
 from connector.models import Shipment
 from connector.ops import actions, fixes
 from connector.ops.blueprint import bp, web_actor
 from connector.ops.shipment_views import configured_service, flash_retried, shipment_or_404
 from connector.orders import pii
+from connector.orders.address import AddressRejected
 from connector.orders.parcel import measure
 from connector.params import whole_number
 
@@ -94,6 +96,9 @@ def fix_page(shipment_id: int):
     except fixes.FixInvalid as exc:
         shipment = shipment_or_404(shipment_id)
         return _render_fix(shipment, exc.errors, 422)
+    except AddressRejected as exc:
+        shipment = shipment_or_404(shipment_id)
+        return _render_fix(shipment, address_errors(exc), 422)
     except fixes.FixNotAllowed as exc:
         flash(str(exc), "error")
         return redirect(url_for("ops.shipment_page", shipment_id=shipment_id))

@@ -22,7 +22,7 @@ from connector.models import Shipment
 from connector.models.types import utcnow
 from connector.orders import pii, tracking
 from connector.orders.adapters import adapter_class, service_levels
-from connector.orders.address import check_ship_to
+from connector.orders.address import AddressRejected, check_ship_to
 from connector.orders.parcel import measure
 from connector.orders.predicates import retryable, take
 from connector.orders.states import RETRYABLE
@@ -148,9 +148,8 @@ def _new_address(shipment: Shipment, wanted: dict[str, str]) -> tuple[str, tuple
     for name in ("name", "phone", "line1"):
         if not merged.get(name):
             raise FixInvalid({f"ship_to.{name}": [_("This field is required.")]})
-    checked, errors = check_ship_to(merged, market, shipment.adapter, required)
-    if errors:
-        raise FixInvalid(errors)
+    # AddressRejected, when raised, is put into words by the form (connector.address_messages).
+    checked = check_ship_to(merged, market, shipment.adapter, required)
     stored = {name: checked.get(name) for name in pii.FIELDS}
     changed = tuple(name for name in pii.FIELDS if stored.get(name) != current.get(name))
     return pii.encrypt(stored), changed
@@ -197,7 +196,7 @@ def fix_shipment(shipment_id: int, actor_label: str, changes: Changes) -> FixRes
                 shipment.order.updated_at = utcnow()
         weights = _apply_weights(shipment, changes.unit_weights) if changes.unit_weights else {}
         service = _apply_service(shipment, changes.service) if changes.service else None
-    except (FixInvalid, FixNotAllowed, pii.PiiUnreadable):
+    except (FixInvalid, FixNotAllowed, AddressRejected, pii.PiiUnreadable):
         db.session.rollback()
         raise
     other_legs = sum(

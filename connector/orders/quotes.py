@@ -63,24 +63,21 @@ def _asked(data: dict) -> list[tuple[int, str, int]]:
 
 def usable_quote(user: User, data: dict, now: datetime) -> Quote:
     """The quote an order names, if it is the caller's, still holds and matches the order."""
-    rejected = OrderRejected
     quote = get_quote(user, data["quote_id"])
     if quote is None:
-        raise rejected(422, "Unknown quote.", {"quote_id": ["No such quote."]}, "quote_unknown")
+        raise OrderRejected("quote_unknown", "Unknown quote.", {"quote_id": ["No such quote."]})
     if now >= quote.valid_until:
-        raise rejected(
-            409,
+        raise OrderRejected(
+            "quote_expired",
             f"The quote expired at {quote.valid_until.isoformat()}; ask for a new one.",
-            code="quote_expired",
         )
     quoted = sorted((line["offer_id"], line["sku"], line["quantity"]) for line in quote.lines)
     mode = data.get("mode") or quote.mode
     if data["market"] != quote.market_code or mode != quote.mode or _asked(data) != quoted:
-        raise rejected(
-            422,
+        raise OrderRejected(
+            "quote_mismatch",
             "The order asks for other lines, market or mode than the quote.",
             {"quote_id": ["Order exactly the quoted lines, market and mode."]},
-            "quote_mismatch",
         )
     return quote
 

@@ -26,7 +26,7 @@ from connector.models.offer import OfferStatus
 from connector.models.types import utcnow
 from connector.orders import pii, pricing, quotes
 from connector.orders.adapters import adapter_class, adapter_name_for, is_enabled, is_sandbox
-from connector.orders.address import check_ship_to
+from connector.orders.address import AddressProblem, AddressRejected, check_ship_to
 from connector.orders.errors import NotVisible, OrderRejected
 from connector.orders.states import ShipmentState
 
@@ -40,26 +40,25 @@ def shipment_key(order_id: int, adapter: str, leg: int) -> str:
 def _market_and_mode(user: User, data: dict) -> tuple[Market, str, str]:
     code = data["market"]
     if code not in (user.markets or []):
-        raise OrderRejected(
-            403, f"This key may not order in market {code}.", code="market_not_allowed"
-        )
+        raise OrderRejected("market_not_allowed", f"This key may not order in market {code}.")
     market = markets().get(code)
     if market is None:
-        raise OrderRejected(422, "Unknown market.", {"market": [f"No enabled market {code}."]})
+        raise OrderRejected(
+            "invalid_order", "Unknown market.", {"market": [f"No enabled market {code}."]}
+        )
     mode = data.get("mode") or market.default_mode
     if mode not in market.modes:
         raise OrderRejected(
-            422,
+            "invalid_order",
             "This fulfilment mode is not offered here.",
             {"mode": [f"Market {code} offers {', '.join(market.modes)}."]},
         )
     adapter = adapter_name_for(market, mode)
     if not is_enabled(adapter):
         raise OrderRejected(
-            422,
+            "mode_unavailable",
             "No shipping service is available for this market and mode.",
             {"mode": [f"{mode} in {code} goes through {adapter!r}, which is not enabled."]},
-            code="mode_unavailable",
         )
     return market, mode, adapter
 
@@ -144,24 +143,22 @@ class PricedOrder:
 def price_order(user: User, data: dict, now: datetime, check=None) -> PricedOrder:
     """Check the lines against their offers and price each one; OrderRejected if any fails.
 
-    ``check(market, adapter)`` may add problems of its own (the ship-to block), so a
-    seller sees every problem of the order in one answer.
+    ``check(market, adapter)`` may add problems of the ship-to block, so a seller sees
+    every problem of the order in one answer.
     """
     market, mode, adapter = _market_and_mode(user, data)
     lines, errors = _priced_lines(market, mode, data["lines"])
-    if check is not None:
-        errors.update(check(market, adapter))
+    address_problems = check(market, adapter) if check is not None else []
     allow_snapshot = current_app.config["FX_ALLOW_SNAPSHOT"]
     for line in lines:
         try:
             pricing.check_rate_age(line["offer"], market, now, allow_snapshot)
         except pricing.RateTooOld as exc:
             raise OrderRejected(
-                409,
+                "fx_stale",
                 f"The {exc.currency} rate behind offer {exc.offer_id} is {exc.age_hours} hours "
                 f"old (the limit is {exc.limit}); nothing is sold at it until a new rate "
                 "arrives.",
-                code="fx_stale",
             ) from exc
     one_parcel = getattr(adapter_class(adapter), "kind", None) == "carrier"
     for index, line in enumerate(lines):
@@ -175,8 +172,10 @@ def price_order(user: User, data: dict, now: datetime, check=None) -> PricedOrde
         parcels = line["price"].parcels
         if one_parcel and parcels is not None and parcels > 1:
             errors[f"lines.{index}.quantity"] = [_too_big_for_one_parcel(market, mode, line)]
-    if errors:
-        raise OrderRejected(422, "The order cannot be placed as sent.", errors)
+    if errors or address_problems:
+        raise OrderRejected(
+            "invalid_order", "The order cannot be placed as sent.", errors, address_problems
+        )
     offers = [line["offer"] for line in lines]
     valid_until = pricing.rates_valid_until(offers, market, allow_snapshot)
     fx = {}
@@ -205,10 +204,13 @@ def place_order(user: User, data: dict) -> SalesOrder:
         quote = quotes.usable_quote(user, data, now)
     checked: dict = {}
 
-    def check_address(market: Market, adapter: str) -> dict:
+    def check_address(market: Market, adapter: str) -> list[AddressProblem]:
         required = adapter_class(adapter).required_address_fields
-        checked["ship_to"], errors = check_ship_to(data["ship_to"], market, adapter, required)
-        return errors
+        try:
+            checked["ship_to"] = check_ship_to(data["ship_to"], market, adapter, required)
+        except AddressRejected as exc:
+            return exc.problems
+        return []
 
     priced = price_order(user, data, now, check_address)
     if quote is not None:

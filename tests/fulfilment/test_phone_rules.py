@@ -115,3 +115,23 @@ def test_cdek_and_the_warehouse_keep_landlines(app, client, services, seller):
     [order] = services["cdek"].orders.values()
     assert order["body"]["recipient"]["phones"] == [{"number": "+77272581234"}]
     assert len(services["consolidation"].parcels) == 1
+
+
+def test_ship_to_problems_are_answered_in_the_callers_language(app, client, services, seller):
+    offer_id = make_offer(app, "VN")
+    ship_to = {**fixture("ship_to_vn.json"), "phone": "028 3829 2345", "country": "KZ"}
+    response = client.post(
+        "/api/v1/orders/",
+        json=order_body(offer_id, ship_to=ship_to),
+        headers={
+            "Authorization": f"Bearer {seller['token']}",
+            "Idempotency-Key": "vi-landline",
+            "Accept-Language": "vi",
+        },
+    )
+    assert response.status_code == 422, response.json
+    assert response.json["error"]["code"] == "validation_failed"
+    assert response.json["error"]["fields"] == {
+        "ship_to.country": ["Thị trường VN chỉ giao hàng đến VN."],
+        "ship_to.phone": ["GHN chỉ giao hàng cho số di động; hãy nhập số di động của người mua."],
+    }
