@@ -197,7 +197,7 @@ def _settings(env: Mapping[str, str], instance_path: Path, overrides: Mapping) -
 # -- fulfilment ----------------------------------------------------------------------
 # Local ports of the carrier and warehouse simulators that `make run` starts; an
 # adapter without a configured URL talks to its simulator (and says it is a sandbox).
-SANDBOX_PORTS = {"ghn": 8701, "cdek": 8702, "consolidation": 8703}
+SANDBOX_PORTS = {"ghn": 8701, "cdek": 8702, "consolidation": 8703, "ghtk": 8704}
 
 
 def _pii_keys(environ: Mapping[str, str], instance_path: Path) -> list[str]:
@@ -248,6 +248,7 @@ def fulfilment_settings(
     ghn_url, ghn_sandbox = _service(env, "ghn", "GHN", host)
     cdek_url, cdek_sandbox = _service(env, "cdek", "CDEK", host)
     wh_url, wh_sandbox = _service(env, "consolidation", "WAREHOUSE", host)
+    ghtk_url, ghtk_sandbox = _service(env, "ghtk", "GHTK", host)
 
     def secret(name: str, sandbox: bool, sandbox_value: str) -> str | None:
         return env.get(PREFIX + name) or (sandbox_value if sandbox else None)
@@ -264,7 +265,7 @@ def fulfilment_settings(
         "PII_KEYS": pii_keys or _pii_keys(env, instance_path),
         "SANDBOX_HOST": host,
         "SHIPPING_ADAPTERS_ENABLED": _list(env, "SHIPPING_ADAPTERS")
-        or ["ghn", "cdek", "consolidation"],
+        or ["ghn", "cdek", "consolidation", "ghtk"],
         "SHIPPING_ADAPTERS": {
             "ghn": {
                 "url": ghn_url,
@@ -287,6 +288,16 @@ def fulfilment_settings(
                 "timeout": _timeout(env, "CDEK_TIMEOUT"),
                 "poll_attempts": _int(env, "CDEK_POLL_ATTEMPTS", 6),
                 "poll_interval": _float(env, "CDEK_POLL_INTERVAL", 0.5),
+            },
+            "ghtk": {
+                "url": ghtk_url,
+                "sandbox": ghtk_sandbox,
+                "token": secret("GHTK_TOKEN", ghtk_sandbox, "sandbox-ghtk-token"),
+                "partner_code": secret("GHTK_PARTNER_CODE", ghtk_sandbox, "S308157"),
+                "pick_address_id": env.get(PREFIX + "GHTK_PICK_ADDRESS_ID") or None,
+                "transport": env.get(PREFIX + "GHTK_TRANSPORT") or "road",
+                "webhook_secret": hook_secret("GHTK_WEBHOOK_SECRET", ghtk_sandbox, "ghtk"),
+                "timeout": _timeout(env, "GHTK_TIMEOUT"),
             },
             "consolidation": {
                 "url": wh_url,

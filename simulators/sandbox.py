@@ -1,7 +1,7 @@
-"""``make run``'s carrier and warehouse sandbox: GHN, CDEK and the warehouse simulators.
+"""``make run``'s carrier and warehouse sandbox: GHN, CDEK, GHTK and the warehouse simulators.
 
 ``python -m simulators.sandbox`` starts them on the fixed local ports of the
-configuration (``CONNECTOR_SANDBOX_HOST``, ports 8701-8703), with webhooks to
+configuration (``CONNECTOR_SANDBOX_HOST``, ports 8701-8704), with webhooks to
 the app at ``CONNECTOR_PUBLIC_URL``. What they share is ``simulators.parcel``.
 """
 
@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 from simulators.cdek import CdekSimulator
 from simulators.ghn import GhnSimulator
+from simulators.ghtk import GhtkSimulator
 from simulators.parcel import ParcelSimulator
 from simulators.warehouse import WarehouseSimulator
 
@@ -23,9 +24,10 @@ log = logging.getLogger(__name__)
 
 
 def start_sandbox(settings: dict, public_url: str, courier_every: float | None = 20.0) -> list:
-    """Start the three simulators on their configured ports; returns them (running)."""
+    """Start the simulators on their configured ports; returns them (running)."""
     adapters = settings["SHIPPING_ADAPTERS"]
     ghn, cdek, warehouse = adapters["ghn"], adapters["cdek"], adapters["consolidation"]
+    ghtk = adapters["ghtk"]
     base = public_url.rstrip("/")
     simulators = []
     plan: list[tuple[dict, Callable[[], ParcelSimulator], str]] = [
@@ -38,6 +40,12 @@ def start_sandbox(settings: dict, public_url: str, courier_every: float | None =
             cdek,
             lambda: CdekSimulator(client_id=cdek["client_id"], client_secret=cdek["client_secret"]),
             f"{base}/webhooks/cdek?token={cdek['webhook_secret']}",
+        ),
+        (
+            ghtk,
+            lambda: GhtkSimulator(token=ghtk["token"], partner_code=ghtk["partner_code"]),
+            # GHTK's guide puts the secret in the callback URL as ``hash``.
+            f"{base}/webhooks/ghtk?hash={ghtk['webhook_secret']}",
         ),
         (
             warehouse,

@@ -16,6 +16,17 @@ GHTK posts status updates as a form (``label_id``, ``partner_id``, ``status_id``
 ``action_time``, ``reason_code``, ``reason``) to the callback URL set for the
 shop, which carries our secret (``?hash=`` as GHTK's guide writes it, or
 ``?token=``): see :func:`parse_webhook`.
+
+Checked against GHTK's public guide, "8. Webhook"
+(https://api.ghtk.vn/en/docs/submit-order/webhook, also
+https://docs.giaohangtietkiem.vn/en/docs/submit-order/webhook): the update is
+``application/x-www-form-urlencoded`` with those fields (plus ``weight`` in kg,
+``fee``, ``return_part_package``, which we do not use); ``status_id`` is an
+integer and ``reason_code`` a string or an integer depending on the page, so
+both are read as text; ``action_time`` is ISO 8601 with an offset (+07:00);
+``partner_id`` is the order id we sent (our key). GHTK counts only HTTP 200 as
+received and otherwise sends the update again, so every other answer of our
+receiver (401, 404, 409) means "send it again or give up", never "done".
 """
 
 from __future__ import annotations
@@ -55,7 +66,14 @@ STATUS = "/services/shipment/v2/"
 CANCEL = "/services/shipment/cancel/"
 LABEL = "/services/label/"
 
-# GHTK's status_id -> our shipment state (None: recorded, no state change).
+# GHTK's status_id -> our shipment state (None: recorded, no state change). The codes
+# are the order status list of GHTK's guide (linked from its webhook page, see the module
+# docstring): -1 cancelled, 1 not yet received, 2 received, 3 picked up/in a warehouse,
+# 4 being delivered, 5 delivered (not yet reconciled), 6 reconciled, 7 could not pick up,
+# 8 pick-up postponed, 9 could not deliver, 10 delivery postponed, 11 return reconciled,
+# 12 picking up, 13 compensated, 20 being returned, 21 returned, and the courier's own
+# reports 123 picked up, 127 could not pick up, 128 pick-up postponed, 45 delivered,
+# 49 could not deliver, 410 delivery postponed (GHTK confirms them with its own codes).
 STATUS_STATES = {
     "-1": "cancelled",
     "1": "submitted",  # not yet taken in

@@ -57,6 +57,8 @@ class RateCard:
     additional_price: Decimal | None = None
     per_kg: Decimal | None = None
     carrier: str | None = None
+    # Other carriers an order may choose for this mode (same rate card, same limits).
+    other_carriers: tuple[str, ...] = ()
     warehouse: str | None = None
     # What one parcel of this service may be: heavier or bigger is refused there.
     max_weight_g: int | None = None

@@ -112,6 +112,7 @@ class RateCardSchema(_Base):
     additional_price = _dec(load_default=None, validate=validate.Range(Decimal(0), None))
     per_kg = _dec(load_default=None, validate=POSITIVE)
     carrier = fields.String(load_default=None)
+    other_carriers = fields.List(fields.String(), load_default=list)
     warehouse = fields.String(load_default=None)
     max_weight_g = fields.Integer(load_default=None, validate=validate.Range(100, 1_000_000))
     max_side_cm = _dec(load_default=None, validate=validate.Range(Decimal(5), Decimal(1000)))
@@ -132,7 +133,7 @@ class RateCardSchema(_Base):
 
     @post_load
     def make(self, data, **kwargs):
-        return RateCard(**data)
+        return RateCard(**{**data, "other_carriers": tuple(data["other_carriers"])})
 
 
 class DutySchema(_Base):

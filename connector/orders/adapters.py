@@ -28,6 +28,14 @@ def adapter_name_for(market: Market, mode: str) -> str | None:
     return card.carrier or card.warehouse
 
 
+def carriers_for(market: Market, mode: str) -> tuple[str, ...]:
+    """The carriers an order may choose for a mode, the market's default first."""
+    card = market.shipping.get(mode)
+    if card is None or card.carrier is None:
+        return ()
+    return (card.carrier, *card.other_carriers)
+
+
 def adapter_class(name: str) -> type | None:
     return CARRIERS.get(name) or WAREHOUSES.get(name)
 

@@ -84,6 +84,15 @@ class QuoteInSchema(Schema):
         validate=validate.OneOf(MODES),
         metadata={"description": "semi_managed or fully_managed; the market's default if absent."},
     )
+    carrier = f.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(1, 32),
+        metadata={
+            "description": "Semi-managed only: one of the market's carriers for the mode "
+            "(e.g. ghtk in VN); the market's default carrier if absent."
+        },
+    )
     lines = f.List(
         fields.Nested(OrderLineInSchema), required=True, validate=validate.Length(1, 100)
     )

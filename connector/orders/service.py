@@ -25,7 +25,13 @@ from connector.models import Offer, OrderLine, Quote, Role, SalesOrder, Shipment
 from connector.models.offer import OfferStatus
 from connector.models.types import utcnow
 from connector.orders import pii, pricing, quotes
-from connector.orders.adapters import adapter_class, adapter_name_for, is_enabled, is_sandbox
+from connector.orders.adapters import (
+    adapter_class,
+    adapter_name_for,
+    carriers_for,
+    is_enabled,
+    is_sandbox,
+)
 from connector.orders.address import AddressProblem, AddressRejected, check_ship_to
 from connector.orders.errors import NotVisible, OrderRejected
 from connector.orders.states import ShipmentState
@@ -53,7 +59,7 @@ def _market_and_mode(user: User, data: dict) -> tuple[Market, str, str]:
             "This fulfilment mode is not offered here.",
             {"mode": [f"Market {code} offers {', '.join(market.modes)}."]},
         )
-    adapter = adapter_name_for(market, mode)
+    adapter = _chosen_carrier(market, mode, data.get("carrier")) or adapter_name_for(market, mode)
     if not is_enabled(adapter):
         raise OrderRejected(
             "mode_unavailable",
@@ -61,6 +67,20 @@ def _market_and_mode(user: User, data: dict) -> tuple[Market, str, str]:
             {"mode": [f"{mode} in {code} goes through {adapter!r}, which is not enabled."]},
         )
     return market, mode, adapter
+
+
+def _chosen_carrier(market: Market, mode: str, wanted: str | None) -> str | None:
+    """The carrier the order asks for, if the market offers it for the mode."""
+    if wanted is None:
+        return None
+    offered = carriers_for(market, mode)
+    if wanted not in offered:
+        raise OrderRejected(
+            "invalid_order",
+            "This carrier is not offered here.",
+            {"carrier": [f"{mode} in {market.code} goes through {', '.join(offered) or 'none'}."]},
+        )
+    return wanted
 
 
 def _offers(ids: list[int]) -> dict[int, Offer]:

@@ -199,3 +199,56 @@ def test_the_apps_receiver_takes_ghtk_form_updates_without_knowing_ghtk(app, cli
 
 def test_booking_status_is_kept_as_text():
     assert Booking(external_ref="S1", status="-1").status in ghtk.CANCELLED_STATUSES
+
+
+# -- through the app: a VN order that chooses GHTK ----------------------------------
+
+
+def test_a_vn_order_choosing_ghtk_is_sent_there_once_and_tracked(
+    app, client, services, seller, ghtk_sim
+):
+    from tests.fulfilment.support import (
+        make_offer,
+        order_body,
+        post_order,
+        run_jobs,
+        shipment_json,
+    )
+
+    app.config["SHIPPING_ADAPTERS"]["ghtk"] = {
+        "url": ghtk_sim.url,
+        "sandbox": True,
+        "token": "tok-1",
+        "partner_code": "S308157",
+        "webhook_secret": "ghtk-hook",
+        "timeout": [1.0, 1.5],
+    }
+    app.config["SHIPPING_ADAPTERS_ENABLED"] = ["ghn", "cdek", "consolidation", "ghtk"]
+    ghtk_sim.webhook_url = "http://localhost/unused"  # updates go through the test client
+    offer_id = make_offer(app, "VN")
+    response = post_order(client, seller["token"], order_body(offer_id, carrier="ghtk"))
+    assert response.status_code == 202, response.json
+    [shipment] = response.json["shipments"]
+    assert shipment["adapter"] == "ghtk"
+    run_jobs(app)
+    sent = shipment_json(client, seller["token"], shipment["id"])
+    assert sent["state"] == "submitted" and sent["tracking_number"]
+    assert ghtk_sim.parcel_counts() == {shipment["idempotency_key"]: 1}
+    assert services["ghn"].parcel_counts() == {}
+
+    update = ghtk_sim.update_fields(ghtk_sim.find(shipment["idempotency_key"]))
+    update["status_id"] = "5"
+    answer = client.post("/webhooks/ghtk?hash=ghtk-hook", data=update)
+    assert answer.status_code == 200, answer.json
+    assert shipment_json(client, seller["token"], shipment["id"])["state"] == "delivered"
+
+
+def test_a_carrier_the_market_does_not_offer_is_refused_by_field(app, client, services, seller):
+    from tests.fulfilment.support import make_offer, order_body, post_order
+
+    offer_id = make_offer(app, "KZ")
+    response = post_order(
+        client, seller["token"], order_body(offer_id, market="KZ", carrier="ghtk")
+    )
+    assert response.status_code == 422, response.json
+    assert list(response.json["error"]["fields"]) == ["carrier"]
