@@ -42,17 +42,17 @@ def start_sandbox(settings: dict, public_url: str, courier_every: float | None =
             f"{base}/webhooks/cdek?token={cdek['webhook_secret']}",
         ),
         (
-            ghtk,
-            lambda: GhtkSimulator(token=ghtk["token"], partner_code=ghtk["partner_code"]),
-            # GHTK's guide puts the secret in the callback URL as ``hash``.
-            f"{base}/webhooks/ghtk?hash={ghtk['webhook_secret']}",
-        ),
-        (
             warehouse,
             lambda: WarehouseSimulator(
                 api_key=warehouse["api_key"], webhook_secret=warehouse["webhook_secret"]
             ),
             f"{base}/webhooks/consolidation",
+        ),
+        (
+            ghtk,
+            lambda: GhtkSimulator(token=ghtk["token"], partner_code=ghtk["partner_code"]),
+            # GHTK's guide puts the secret in the callback URL as ``hash``.
+            f"{base}/webhooks/ghtk?hash={ghtk['webhook_secret']}",
         ),
     ]
     for service, make, hook in plan:

@@ -19,7 +19,10 @@ from datetime import UTC, datetime
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
-from adapters.errors import AdapterError, Rejected
+import requests
+
+from adapters.errors import AdapterError, BadResponse, Rejected
+from adapters.http import make_session, send
 
 # -- errors (stable codes; transient means a later retry may succeed) -------------------
 
@@ -312,6 +315,73 @@ def wire_number(value: Decimal) -> int | float:
 
 def endpoint(base_url: str, path: str) -> str:
     return base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+def json_of(response: requests.Response, provider: str) -> Any:
+    """The answer's JSON body; BadResponse when it is not JSON (a proxy's HTML page)."""
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise BadResponse(
+            f"HTTP {response.status_code}: body is not JSON", provider=provider
+        ) from exc
+
+
+class ServiceClient:
+    """What every adapter's client shares: made from its settings, calls through its one
+    session, at its base URL, under its configured timeout (``adapters.http.send``: no
+    hidden retries). A subclass names its ``settings_type`` (a dataclass with ``url``,
+    ``timeout``, ``sandbox`` and ``from_mapping``) and the headers every call carries."""
+
+    name: str
+    settings_type: Any
+
+    def __init__(self, settings: Any, session: requests.Session | None = None):
+        self.settings = settings
+        self.sandbox = settings.sandbox
+        self.session = session or make_session(self.session_headers(settings))
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any], **_ignored) -> Any:
+        return cls(cls.settings_type.from_mapping(settings))
+
+    @staticmethod
+    def session_headers(settings: Any) -> dict[str, str]:
+        return {}
+
+    def _send(self, method: str, path: str, **kwargs) -> requests.Response:
+        return send(
+            self.session,
+            method,
+            endpoint(self.settings.url, path),
+            provider=self.name,
+            timeout=self.settings.timeout,
+            **kwargs,
+        )
+
+
+def carrier_reason(status: str, states: Mapping[str, str | None], named: Mapping[str, str]) -> str:
+    """Our reason code for a carrier status that needs a person: the one ``named`` for it,
+    a return otherwise; a status the table does not know is an exception."""
+    if status not in states:
+        return "carrier_exception"
+    return named.get(status, "carrier_return")
+
+
+def status_event(
+    status: str,
+    when: Any,
+    states: Mapping[str, str | None],
+    reason_for: Callable[[str], str],
+    **fields,
+) -> TrackingEvent:
+    """The event of a carrier status: its state from ``states``, a reason when it needs
+    a person, the time read as ISO 8601."""
+    state = states.get(status)
+    reason = reason_for(status) if state == "needs_attention" else None
+    return TrackingEvent(
+        status=status, state=state, occurred_at=parse_time(when), reason=reason, **fields
+    )
 
 
 # A phone-like number: optional +, digits with spaces, dots, dashes or brackets between

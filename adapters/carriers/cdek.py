@@ -48,8 +48,11 @@ from adapters.carriers.base import (
     TokenStore,
     TrackingEvent,
     _l,
+    carrier_reason,
     endpoint,
+    json_of,
     parse_time,
+    status_event,
     webhook_token_matches,
     wire_number,
 )
@@ -341,18 +344,12 @@ def parse_print(status: int, body: Any) -> tuple[str, str | None]:
 
 
 def event_for(status: str, when: Any, **fields) -> TrackingEvent:
-    state = STATUS_STATES.get(status)
-    reason = reason_for(status) if state == "needs_attention" else None
-    return TrackingEvent(
-        status=status, state=state, occurred_at=parse_time(when), reason=reason, **fields
-    )
+    return status_event(status, when, STATUS_STATES, reason_for, **fields)
 
 
 def reason_for(status: str) -> str:
     """Our reason code for a CDEK status that needs a person (a return unless named)."""
-    if status not in STATUS_STATES:
-        return "carrier_exception"
-    return STATUS_REASONS.get(status, "carrier_return")
+    return carrier_reason(status, STATUS_STATES, STATUS_REASONS)
 
 
 def tracking_events(booking: Booking) -> list[TrackingEvent]:
@@ -398,15 +395,6 @@ def parse_webhook(payload: Any) -> list[TrackingEvent]:
 
 
 # -- the client ----------------------------------------------------------------------
-
-
-def _json(response: requests.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError as exc:
-        raise BadResponse(
-            f"HTTP {response.status_code}: body is not JSON", provider=PROVIDER
-        ) from exc
 
 
 class CdekAdapter:
@@ -469,7 +457,7 @@ class CdekAdapter:
             timeout=self.settings.timeout,
             data=build_token_request(self.settings),
         )
-        token, expires_in = parse_token(response.status_code, _json(response))
+        token, expires_in = parse_token(response.status_code, json_of(response, PROVIDER))
         ttl = token_cache_seconds(expires_in)
         if ttl:
             self.tokens.set(name, token, ttl)
@@ -507,7 +495,7 @@ class CdekAdapter:
         response = self._call(
             "POST", endpoint(self.settings.url, ORDERS), json=build_order(request, self.settings)
         )
-        return parse_order(response.status_code, _json(response))
+        return parse_order(response.status_code, json_of(response, PROVIDER))
 
     def _get_order(self, order_uuid: str) -> requests.Response:
         return self._call("GET", endpoint(self.settings.url, f"{ORDERS}/{order_uuid}"))
@@ -519,7 +507,7 @@ class CdekAdapter:
             response = self._call(
                 "GET", endpoint(self.settings.url, ORDERS), params={"im_number": key}
             )
-        return parse_lookup(response.status_code, _json(response))
+        return parse_lookup(response.status_code, json_of(response, PROVIDER))
 
     def confirm(self, booking: Booking) -> Booking:
         """Poll the order until CDEK has validated it; AwaitingService if it takes longer."""
@@ -529,7 +517,9 @@ class CdekAdapter:
             if attempt:
                 self.sleep(self.settings.poll_interval)
             response = self._get_order(booking.external_ref)
-            booking = parse_order(response.status_code, _json(response), operation="confirm")
+            booking = parse_order(
+                response.status_code, json_of(response, PROVIDER), operation="confirm"
+            )
         if booking.pending:
             raise AwaitingService(
                 f"order {booking.external_ref} still {booking.details.get('request_state')}",
@@ -543,14 +533,14 @@ class CdekAdapter:
             endpoint(self.settings.url, PRINT_BARCODES),
             json=build_print_request(booking.external_ref),
         )
-        task, url = parse_print(response.status_code, _json(response))
+        task, url = parse_print(response.status_code, json_of(response, PROVIDER))
         for attempt in range(self.settings.poll_attempts):
             if url:
                 break
             if attempt:
                 self.sleep(self.settings.poll_interval)
             response = self._call("GET", endpoint(self.settings.url, f"{PRINT_BARCODES}/{task}"))
-            task, url = parse_print(response.status_code, _json(response))
+            task, url = parse_print(response.status_code, json_of(response, PROVIDER))
         if not url:
             raise AwaitingService(f"label {task} not ready yet", provider=PROVIDER)
         pdf = self._call("GET", url)
@@ -569,7 +559,7 @@ class CdekAdapter:
         response = self._call(
             "DELETE", endpoint(self.settings.url, f"{ORDERS}/{booking.external_ref}")
         )
-        body = _json(response)
+        body = json_of(response, PROVIDER)
         if response.status_code >= 400 or any(
             isinstance(r, dict) and r.get("state") == "INVALID"
             for r in (body.get("requests") if isinstance(body, dict) else None) or []
@@ -583,7 +573,7 @@ class CdekAdapter:
             endpoint(self.settings.url, "/v2/webhooks"),
             json=build_webhook_subscription(url),
         )
-        body = _json(response)
+        body = json_of(response, PROVIDER)
         entity = body.get("entity") if isinstance(body, dict) else None
         if response.status_code >= 400 or not isinstance(entity, dict):
             raise error_from_codes(_errors(body), response.status_code, "webhook")

@@ -42,16 +42,19 @@ from adapters.carriers.base import (
     DuplicateReference,
     NotFound,
     PhoneNotAccepted,
+    ServiceClient,
     ShipmentRequest,
     TrackingEvent,
     _l,
+    carrier_reason,
     endpoint,
+    json_of,
     parse_time,
     webhook_token_matches,
     whole,
 )
 from adapters.errors import AdapterError, BadResponse, ProviderUnavailable, Rejected
-from adapters.http import DEFAULT_TIMEOUT, make_session, send
+from adapters.http import DEFAULT_TIMEOUT, send
 from adapters.settings import settings_from
 
 PROVIDER = "ghn"
@@ -304,9 +307,7 @@ def event_for(
 
 def reason_for(status: str) -> str:
     """Our reason code for a GHN status that needs a person (a return unless named)."""
-    if status not in STATUS_STATES:
-        return "carrier_exception"
-    return STATUS_REASONS.get(status, "carrier_return")
+    return carrier_reason(status, STATUS_STATES, STATUS_REASONS)
 
 
 def tracking_events(booking: Booking) -> list[TrackingEvent]:
@@ -354,16 +355,7 @@ def print_url(settings: GhnSettings, token: str) -> str:
 # -- the client ----------------------------------------------------------------------
 
 
-def _json(response: requests.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError as exc:
-        raise BadResponse(
-            f"HTTP {response.status_code}: body is not JSON", provider=PROVIDER
-        ) from exc
-
-
-class GhnAdapter:
+class GhnAdapter(ServiceClient):
     """Semi-managed parcels in Vietnam through GHN."""
 
     name = PROVIDER
@@ -380,14 +372,8 @@ class GhnAdapter:
     # GHN can only be given a callback URL: the secret rides in it.
     webhook_authentic = staticmethod(webhook_token_matches)
 
-    def __init__(self, settings: GhnSettings, session: requests.Session | None = None):
-        self.settings = settings
-        self.sandbox = settings.sandbox
-        self.session = session or make_session(headers(settings))
-
-    @classmethod
-    def from_settings(cls, settings: Mapping[str, Any], **_ignored) -> GhnAdapter:
-        return cls(GhnSettings.from_mapping(settings))
+    settings_type = GhnSettings
+    session_headers = staticmethod(headers)
 
     @classmethod
     def default_service(cls, settings: Mapping[str, Any]) -> str | None:
@@ -395,32 +381,25 @@ class GhnAdapter:
         return None if value is None else str(value)
 
     def _post(self, path: str, body: dict) -> requests.Response:
-        return send(
-            self.session,
-            "POST",
-            endpoint(self.settings.url, path),
-            provider=PROVIDER,
-            timeout=self.settings.timeout,
-            json=body,
-        )
+        return self._send("POST", path, json=body)
 
     def create(self, request: ShipmentRequest) -> Booking:
         response = self._post(CREATE, build_create_order(request, self.settings))
-        return parse_create_order(response.status_code, _json(response))
+        return parse_create_order(response.status_code, json_of(response, PROVIDER))
 
     def lookup(self, key: str, external_ref: str | None = None) -> Booking | None:
         if external_ref:
             response = self._post(DETAIL, build_detail(external_ref))
         else:
             response = self._post(DETAIL_BY_CLIENT_CODE, build_detail_by_client_code(key))
-        return parse_detail(response.status_code, _json(response))
+        return parse_detail(response.status_code, json_of(response, PROVIDER))
 
     def confirm(self, booking: Booking) -> Booking:
         return booking  # GHN answers create synchronously
 
     def documents(self, booking: Booking) -> list[Document]:
         response = self._post(PRINT_GEN, build_print_token(booking.external_ref))
-        data = _data(response.status_code, _json(response), "print")
+        data = _data(response.status_code, json_of(response, PROVIDER), "print")
         token = data.get("token") if isinstance(data, dict) else None
         if not token:
             raise BadResponse("gen-token answered without a token", provider=PROVIDER)
@@ -445,7 +424,7 @@ class GhnAdapter:
 
     def cancel(self, booking: Booking) -> None:
         response = self._post(CANCEL, build_cancel(booking.external_ref))
-        data = _data(response.status_code, _json(response), "cancel")
+        data = _data(response.status_code, json_of(response, PROVIDER), "cancel")
         for entry in data if isinstance(data, list) else []:
             if isinstance(entry, dict) and entry.get("result") is False:
                 raise CannotCancel(

@@ -49,15 +49,17 @@ from adapters.carriers.base import (
     DuplicateReference,
     NotFound,
     PhoneNotAccepted,
+    ServiceClient,
     ShipmentRequest,
     TrackingEvent,
     _l,
-    endpoint,
-    parse_time,
+    carrier_reason,
+    json_of,
+    status_event,
     whole,
 )
 from adapters.errors import AdapterError, BadResponse, ProviderUnavailable, Rejected
-from adapters.http import DEFAULT_TIMEOUT, make_session, send
+from adapters.http import DEFAULT_TIMEOUT
 from adapters.settings import settings_from
 
 PROVIDER = "ghtk"
@@ -282,18 +284,12 @@ def parse_status(status: int, body: Any) -> Booking | None:
 
 
 def event_for(status: str, when: Any, **fields) -> TrackingEvent:
-    state = STATUS_STATES.get(status)
-    reason = reason_for(status) if state == "needs_attention" else None
-    return TrackingEvent(
-        status=status, state=state, occurred_at=parse_time(when), reason=reason, **fields
-    )
+    return status_event(status, when, STATUS_STATES, reason_for, **fields)
 
 
 def reason_for(status: str) -> str:
     """Our reason code for a GHTK status that needs a person (a return unless named)."""
-    if status not in STATUS_STATES:
-        return "carrier_exception"
-    return STATUS_REASONS.get(status, "carrier_return")
+    return carrier_reason(status, STATUS_STATES, STATUS_REASONS)
 
 
 def tracking_events(booking: Booking) -> list[TrackingEvent]:
@@ -343,16 +339,7 @@ def webhook_authentic(
 # -- the client ----------------------------------------------------------------------
 
 
-def _json(response: requests.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError as exc:
-        raise BadResponse(
-            f"HTTP {response.status_code}: body is not JSON", provider=PROVIDER
-        ) from exc
-
-
-class GhtkAdapter:
+class GhtkAdapter(ServiceClient):
     """Semi-managed parcels in Vietnam through GHTK."""
 
     name = PROVIDER
@@ -368,37 +355,21 @@ class GhtkAdapter:
     parse_webhook = staticmethod(parse_webhook)
     webhook_authentic = staticmethod(webhook_authentic)
 
-    def __init__(self, settings: GhtkSettings, session: requests.Session | None = None):
-        self.settings = settings
-        self.sandbox = settings.sandbox
-        self.session = session or make_session(headers(settings))
-
-    @classmethod
-    def from_settings(cls, settings: Mapping[str, Any], **_ignored) -> GhtkAdapter:
-        return cls(GhtkSettings.from_mapping(settings))
+    settings_type = GhtkSettings
+    session_headers = staticmethod(headers)
 
     @classmethod
     def default_service(cls, settings: Mapping[str, Any]) -> str | None:
         value = settings.get("transport")
         return None if value is None else str(value)
 
-    def _send(self, method: str, path: str, **kwargs) -> requests.Response:
-        return send(
-            self.session,
-            method,
-            endpoint(self.settings.url, path),
-            provider=PROVIDER,
-            timeout=self.settings.timeout,
-            **kwargs,
-        )
-
     def create(self, request: ShipmentRequest) -> Booking:
         response = self._send("POST", CREATE, json=build_order(request, self.settings))
-        return parse_order(response.status_code, _json(response))
+        return parse_order(response.status_code, json_of(response, PROVIDER))
 
     def lookup(self, key: str, external_ref: str | None = None) -> Booking | None:
         response = self._send("GET", status_path(external_ref or key))
-        return parse_status(response.status_code, _json(response))
+        return parse_status(response.status_code, json_of(response, PROVIDER))
 
     def confirm(self, booking: Booking) -> Booking:
         return booking  # GHTK answers create synchronously
@@ -406,7 +377,7 @@ class GhtkAdapter:
     def documents(self, booking: Booking) -> list[Document]:
         response = self._send("GET", label_path(booking.external_ref))
         if response.status_code != 200 or not response.content.startswith(b"%PDF"):
-            raise error_from(response.status_code, _json(response), "label")
+            raise error_from(response.status_code, json_of(response, PROVIDER), "label")
         return [
             Document("label", "application/pdf", response.content, f"{booking.external_ref}.pdf")
         ]
@@ -419,4 +390,4 @@ class GhtkAdapter:
 
     def cancel(self, booking: Booking) -> None:
         response = self._send("POST", cancel_path(booking.external_ref))
-        _answer(response.status_code, _json(response), "cancel")
+        _answer(response.status_code, json_of(response, PROVIDER), "cancel")

@@ -28,8 +28,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import requests
-
 from adapters.carriers.base import (
     AuthFailed,
     Booking,
@@ -37,13 +35,14 @@ from adapters.carriers.base import (
     Document,
     DuplicateReference,
     NotFound,
+    ServiceClient,
     ShipmentRequest,
     TrackingEvent,
-    endpoint,
+    json_of,
     parse_time,
 )
 from adapters.errors import AdapterError, BadResponse, ProviderUnavailable, Rejected
-from adapters.http import DEFAULT_TIMEOUT, make_session, send
+from adapters.http import DEFAULT_TIMEOUT
 from adapters.settings import settings_from
 
 PROVIDER = "consolidation"
@@ -258,16 +257,7 @@ def verify_signature(
 # -- the client ----------------------------------------------------------------------
 
 
-def _json(response: requests.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError as exc:
-        raise BadResponse(
-            f"HTTP {response.status_code}: body is not JSON", provider=PROVIDER
-        ) from exc
-
-
-class ConsolidationWarehouseAdapter:
+class ConsolidationWarehouseAdapter(ServiceClient):
     """Fully managed stock: inbound notes at the consolidation warehouse."""
 
     name = PROVIDER
@@ -288,30 +278,15 @@ class ConsolidationWarehouseAdapter:
         """The warehouse calls nobody: any valid number is kept as it is."""
         return e164
 
-    def __init__(self, settings: WarehouseSettings, session: requests.Session | None = None):
-        self.settings = settings
-        self.sandbox = settings.sandbox
-        self.session = session or make_session({"Authorization": f"Bearer {settings.api_key}"})
+    settings_type = WarehouseSettings
 
-    @classmethod
-    def from_settings(
-        cls, settings: Mapping[str, Any], **_ignored
-    ) -> ConsolidationWarehouseAdapter:
-        return cls(WarehouseSettings.from_mapping(settings))
+    @staticmethod
+    def session_headers(settings: WarehouseSettings) -> dict[str, str]:
+        return {"Authorization": f"Bearer {settings.api_key}"}
 
     @classmethod
     def default_service(cls, settings: Mapping[str, Any]) -> str | None:
         return None
-
-    def _send(self, method: str, path: str, **kwargs) -> requests.Response:
-        return send(
-            self.session,
-            method,
-            endpoint(self.settings.url, path),
-            provider=PROVIDER,
-            timeout=self.settings.timeout,
-            **kwargs,
-        )
 
     def create(self, request: ShipmentRequest) -> Booking:
         response = self._send(
@@ -320,16 +295,16 @@ class ConsolidationWarehouseAdapter:
             json=build_inbound_note(request, self.settings),
             headers={"Idempotency-Key": request.key},
         )
-        return parse_note(response.status_code, _json(response))
+        return parse_note(response.status_code, json_of(response, PROVIDER))
 
     def lookup(self, key: str, external_ref: str | None = None) -> Booking | None:
         if external_ref:
             response = self._send("GET", f"{NOTES}/{external_ref}")
             if response.status_code == 404:
                 return None
-            return parse_note(response.status_code, _json(response), "lookup")
+            return parse_note(response.status_code, json_of(response, PROVIDER), "lookup")
         response = self._send("GET", NOTES, params={"reference": key})
-        return parse_search(response.status_code, _json(response))
+        return parse_search(response.status_code, json_of(response, PROVIDER))
 
     def confirm(self, booking: Booking) -> Booking:
         return booking
@@ -358,4 +333,4 @@ class ConsolidationWarehouseAdapter:
     def cancel(self, booking: Booking) -> None:
         response = self._send("POST", f"{NOTES}/{booking.external_ref}/cancel")
         if response.status_code >= 400:
-            raise error_from(response.status_code, _json(response), "cancel")
+            raise error_from(response.status_code, json_of(response, PROVIDER), "cancel")

@@ -18,12 +18,12 @@ from connector.api.orders import (
     ShipToOutSchema,
 )
 from connector.auth.principal import requires_api_role
-from connector.extensions import db
-from connector.models import Role, ShipmentDocument, User
+from connector.downloads import document_response
+from connector.models import Role, User
 from connector.ops import actions as ops_actions
 from connector.ops import bulk
 from connector.ops.audit import Actor
-from connector.orders import output, service, shipment_actions
+from connector.orders import documents, output, service, shipment_actions
 from connector.orders.adapters import document_kinds, label_kinds
 from connector.orders.shipment_filter import BadFilter, ShipmentFilter
 from connector.orders.states import ShipmentState
@@ -187,24 +187,10 @@ def shipment_document(shipment_id: int, kind: str, user: User):
         kinds = (kind,)
     else:
         abort(404, message=f"Documents are {', '.join(known)}.")
-    document = None
-    for wanted in kinds:
-        document = db.session.execute(
-            db.select(ShipmentDocument).where(
-                ShipmentDocument.shipment_id == shipment.id, ShipmentDocument.kind == wanted
-            )
-        ).scalar_one_or_none()
-        if document is not None:
-            break
+    document = documents.first_of(shipment.id, kinds)
     if document is None:
         abort(404, message="No such document yet.")
-    response = Response(document.data, content_type=document.content_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
-    # Carrier labels may be HTML: never let one run as a page of ours.
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(document)
 
 
 @blp.post("/<int:shipment_id>/retry")

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, render_template
+from flask import abort, flash, render_template
 from flask_babel import gettext as _
 from redis.exceptions import RedisError
-from sqlalchemy import select
 
+from connector.downloads import document_response
 from connector.extensions import db
-from connector.models import Shipment, ShipmentDocument
+from connector.models import Shipment
 from connector.ops import actions, fixes, labels, rq_state
 from connector.ops.blueprint import bp, web_actor
+from connector.orders import documents
 from connector.orders.adapters import default_service, document_kinds
 from connector.orders.parcel import measure
 from connector.orders.service import supplier_name
@@ -57,19 +58,6 @@ def flash_retried(shipment_id: int) -> None:
         )
 
 
-def _documents(shipment: Shipment) -> list:
-    return db.session.execute(
-        select(
-            ShipmentDocument.kind,
-            ShipmentDocument.content_type,
-            ShipmentDocument.size_bytes,
-            ShipmentDocument.created_at,
-        )
-        .where(ShipmentDocument.shipment_id == shipment.id)
-        .order_by(ShipmentDocument.kind)
-    ).all()
-
-
 def _service_name(adapter: str, code: str | None) -> str | None:
     for choice, label in fixes.service_choices(adapter):
         if choice == code:
@@ -99,7 +87,7 @@ def shipment_page(shipment_id: int):
         declared_value=sum((line.line_total for line in lines), 0),
         ship_to=fixes.current_address(shipment),
         factory=supplier_name(shipment.supplier_id),
-        documents=_documents(shipment),
+        documents=documents.listed(shipment.id),
         jobs=jobs,
         redis_ok=redis_ok,
         service=_service_name(shipment.adapter, service),
@@ -117,16 +105,7 @@ def shipment_document(shipment_id: int, kind: str):
     if kind not in document_kinds():
         abort(404)
     shipment_or_404(shipment_id)
-    document = db.session.execute(
-        select(ShipmentDocument).where(
-            ShipmentDocument.shipment_id == shipment_id, ShipmentDocument.kind == kind
-        )
-    ).scalar_one_or_none()
+    document = documents.first_of(shipment_id, (kind,))
     if document is None:
         abort(404)
-    response = Response(document.data, content_type=document.content_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(document)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import url_for
 
-from connector.models import SalesOrder, Shipment, ShipmentDocument
+from connector.models import SalesOrder, Shipment
 from connector.offers.visibility import order_pricing_for_seller
-from connector.orders import pii
+from connector.orders import documents, pii
 from connector.orders.states import ShipmentState
 
 S = ShipmentState
@@ -37,18 +37,7 @@ def ship_to(order: SalesOrder, reveal: bool) -> dict:
 
 
 def _documents(shipment: Shipment) -> list[dict]:
-    from connector.extensions import db
-
-    rows = db.session.execute(
-        db.select(
-            ShipmentDocument.kind,
-            ShipmentDocument.content_type,
-            ShipmentDocument.size_bytes,
-            ShipmentDocument.created_at,
-        )
-        .where(ShipmentDocument.shipment_id == shipment.id)
-        .order_by(ShipmentDocument.kind)
-    ).all()
+    rows = documents.listed(shipment.id)
     return [
         {
             "kind": row.kind,

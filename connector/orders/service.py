@@ -180,7 +180,7 @@ def price_order(user: User, data: dict, now: datetime, check=None) -> PricedOrde
                 f"old (the limit is {exc.limit}); nothing is sold at it until a new rate "
                 "arrives.",
             ) from exc
-    one_parcel = getattr(adapter_class(adapter), "kind", None) == "carrier"
+    one_parcel = adapter_class(adapter).kind == "carrier"
     for index, line in enumerate(lines):
         try:
             line["price"] = pricing.price_line(

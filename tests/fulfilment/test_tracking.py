@@ -320,7 +320,8 @@ def test_the_make_run_sandbox_signs_with_the_installs_own_secrets(
         settings["url"] = "http://127.0.0.1:0"  # free ports, not the fixed ones of make run
     simulators = start_sandbox(sandbox, live_server, courier_every=None)
     try:
-        by_name = dict(zip(("ghn", "cdek", "consolidation"), simulators, strict=True))
+        names = ("ghn", "cdek", "consolidation", "ghtk")
+        by_name = dict(zip(names, simulators, strict=True))
         for name, simulator in by_name.items():
             web[name]["url"] = simulator.url
             assert web[name]["webhook_secret"] not in (None, "sandbox-ghn-hook")
@@ -333,6 +334,10 @@ def test_the_make_run_sandbox_signs_with_the_installs_own_secrets(
         by_name["consolidation"].advance(managed["idempotency_key"], "in_transit")
         detail = shipment_json(client, seller["token"], managed["id"])
         assert detail["state"] == "in_transit"
+        by_ghtk = _sent(app, client, seller, carrier="ghtk")
+        assert by_ghtk["adapter"] == "ghtk"
+        by_name["ghtk"].advance(by_ghtk["idempotency_key"], "3")  # picked up: a form post
+        assert shipment_json(client, seller["token"], by_ghtk["id"])["state"] == "in_transit"
     finally:
         for simulator in simulators:
             simulator.stop()
