@@ -40,10 +40,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json = DecimalJSONProvider(app)
 
     _init_extensions(app)
+    _check_deployment(app)
     _load_markets(app)
     _register_blueprints(app)
     app.add_url_rule("/favicon.ico", "favicon", _favicon)
     return app
+
+
+def _check_deployment(app: Flask) -> None:
+    """What several hosts must agree on: the proxies in front, the buyer-data keys."""
+    from connector import pii_canary, proxies
+
+    proxies.init_app(app)
+    pii_canary.check_pii_keys(app)
 
 
 def _favicon():

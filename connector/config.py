@@ -81,6 +81,13 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
         raise RuntimeError(f"{PREFIX}{name} must be an integer, got {raw!r}") from exc
 
 
+def _hops(environ: Mapping[str, str]) -> int:
+    hops = _int(environ, "TRUSTED_PROXIES", 0)
+    if hops < 0:
+        raise RuntimeError(f"{PREFIX}TRUSTED_PROXIES must be 0 or more, got {hops}")
+    return hops
+
+
 def _list(environ: Mapping[str, str], name: str) -> list[str]:
     raw = environ.get(PREFIX + name, "")
     return [part.strip() for part in raw.split(",") if part.strip()]
@@ -127,6 +134,9 @@ def _settings(env: Mapping[str, str], instance_path: Path, overrides: Mapping) -
         or env.get(PREFIX + "REDIS_URL")
         or "redis://127.0.0.1:6379/0",
         "RQ_QUEUES": ["default"],
+        # Proxies (load balancers) in front of the app whose X-Forwarded-For/-Proto/-Host
+        # are believed (see connector/proxies.py); 0 when clients reach the app directly.
+        "TRUSTED_PROXIES": _hops(env),
         # Per API key, on Redis so every web process shares the count.
         "API_RATE_LIMIT": env.get(PREFIX + "API_RATE_LIMIT") or "1200 per minute",
         # X-RateLimit-* headers cost a Redis round trip per request; a refusal still

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import re
+import secrets
+import time
 
 from connector import config
 
@@ -54,3 +57,32 @@ def test_session_key_and_buyer_data_key_are_made_once_the_same_way(tmp_path):
     assert first["PII_KEYS"] == again["PII_KEYS"]
     for name in ("secret_key", "pii_key"):
         assert (tmp_path / name).stat().st_mode & 0o777 == 0o600
+
+
+def _start(instance: str, barrier, keys) -> None:
+    barrier.wait()  # every process reads the instance folder at the same moment
+    keys.put(config.from_environ({"CONNECTOR_INSTANCE_PATH": instance})["SECRET_KEY"])
+
+
+def test_processes_starting_at_once_on_a_fresh_install_share_one_session_key(tmp_path, monkeypatch):
+    racers = 8
+    made = secrets.token_urlsafe
+
+    def slowly_made(size: int) -> str:
+        time.sleep(0.2)  # every racer is past its look for the file before any writes one
+        return made(size)
+
+    monkeypatch.setattr(secrets, "token_urlsafe", slowly_made)
+    context = multiprocessing.get_context("fork")
+    barrier, keys = context.Barrier(racers), context.Queue()
+    processes = [
+        context.Process(target=_start, args=(str(tmp_path), barrier, keys)) for _ in range(racers)
+    ]
+    for process in processes:
+        process.start()
+    seen = {keys.get(timeout=60) for _ in processes}
+    for process in processes:
+        process.join(timeout=60)
+
+    assert seen == {(tmp_path / "secret_key").read_text().strip()}
+    assert not [path.name for path in tmp_path.iterdir() if path.name.startswith(".")]

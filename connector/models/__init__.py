@@ -2,6 +2,7 @@
 
 from connector.models.account import ApiToken, Role, Supplier, User
 from connector.models.audit import AuditEntry
+from connector.models.canary import PiiCanary
 from connector.models.fulfilment import (
     IdempotencyRecord,
     OrderLine,
@@ -41,6 +42,7 @@ __all__ = [
     "OfferFeedItem",
     "OfferStatus",
     "OrderLine",
+    "PiiCanary",
     "PriceTier",
     "Quote",
     "Role",
