@@ -6,6 +6,7 @@ from flask_limiter import Limiter
 from flask_smorest import Api
 
 from connector.api.common import ErrorEnvelopeSchema
+from connector.api.links import LinksPlugin
 from connector.extensions import csrf
 
 
@@ -34,6 +35,10 @@ def init_app(app) -> None:
     )
 
     api.init_app(app, spec_kwargs={"servers": [{"url": "/"}]})
+    # Before the blueprints: it adds each path's links as the path is registered.
+    links_plugin = LinksPlugin()
+    links_plugin.init_spec(api.spec)
+    api.spec.plugins.append(links_plugin)
     # Money and sizes travel as decimal strings ("18.50"), never as JSON floats.
     from marshmallow import fields as ma_fields
 

@@ -188,7 +188,10 @@ def list_markets(user: User):
 @blp.doc(
     responses={
         "200": {
+            "description": "A page of offers (JSON, CSV or XML)",
+            # Every format the page comes in (chosen by `format` or Accept), JSON included.
             "content": {
+                "application/json": {"schema": FeedPageSchema},
                 "text/csv": {"schema": {"type": "string"}},
                 "application/rss+xml": {"schema": {"type": "string"}},
             },

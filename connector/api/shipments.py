@@ -174,7 +174,18 @@ def get_shipment(shipment_id: int, user: User):
 
 @blp.get("/<int:shipment_id>/documents/<kind>")
 @requires_api_role(Role.OPS, Role.SELLER, Role.EXPORTER)
-@blp.response(200, description="The document as the service gave it (PDF, HTML or JSON).")
+@blp.doc(
+    responses={
+        "200": {
+            "description": "The document as the service gave it (PDF, HTML or JSON).",
+            "content": {
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                "text/html": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "object"}},
+            },
+        }
+    }
+)
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
 def shipment_document(shipment_id: int, kind: str, user: User):
     """A label, the box or SKU labels, or the warehouse receipt."""
