@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from flask import current_app
@@ -17,9 +17,16 @@ from connector.markets.registry import markets
 from connector.models import Listing, ListingStatus, Offer
 from connector.models.offer import OfferStatus
 from connector.models.types import utcnow
+from connector.offers.fanout import Batch, plans
 from connector.offers.listing_data import load_listings
 from connector.offers.localize import translate_listing
-from connector.offers.writer import Pricing, RepriceResult, write_offers
+from connector.offers.writer import (
+    Pricing,
+    RepriceResult,
+    current_offers,
+    store_plan,
+    write_offers,
+)
 
 log = logging.getLogger(__name__)
 CHUNK = 500
@@ -77,25 +84,39 @@ def reprice_market(code: str, now: datetime | None = None, progress=None) -> Rep
     return reprice([code], now, progress)
 
 
-def reprice(codes: Iterable[str], now: datetime | None = None, progress=None) -> RepriceResult:
+def _batches(codes: list[str], chunk: int) -> Iterator[Batch]:
+    """Submitted listings a chunk at a time, with their stored offers in these markets."""
+    after = 0
+    while True:
+        ids = _submitted_ids(after, chunk)
+        if not ids:
+            return
+        after = ids[-1]
+        yield load_listings(ids), current_offers(ids, codes)
+
+
+def reprice(
+    codes: Iterable[str],
+    now: datetime | None = None,
+    progress=None,
+    processes: int | None = None,
+    chunk: int = CHUNK,
+) -> RepriceResult:
     """Reprice every submitted listing in these markets, writing only offers that changed.
 
-    Listings are read once per chunk for all the markets, and each chunk is
-    written by :func:`~connector.offers.writer.write_offers` and committed.
+    Listings are read a chunk at a time for all the markets and priced on
+    ``processes`` processes (``REPRICE_PROCESSES``); this process writes each
+    chunk's rows in one executemany per kind and commits, in chunk order.
+    Offers whose inputs did not change are skipped without being priced.
     """
     now = now or utcnow()
     codes = list(codes)
     pricing = pricing_for(codes, now)
+    processes = processes or current_app.config["REPRICE_PROCESSES"]
     result = RepriceResult()
-    after = 0
-    while True:
-        ids = _submitted_ids(after, CHUNK)
-        if not ids:
-            break
-        after = ids[-1]
-        written = write_offers(load_listings(ids), pricing)
+    for plan in plans(_batches(codes, chunk), pricing, processes):
+        written = store_plan(plan)
         db.session.commit()
-        db.session.expunge_all()
         result.offers += written.offers
         result.changed += written.changed
         result.created += written.created

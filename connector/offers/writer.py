@@ -21,7 +21,8 @@ from connector.fx.resolve import MarketFx
 from connector.markets.model import Market
 from connector.models import ListingStatus, Offer
 from connector.models.offer import OfferStatus
-from connector.offers.builder import BuiltOffer, build_offer, serialize, unit_costs
+from connector.offers.builder import BuiltOffer, build_offer, fx_reasons, serialize, unit_costs
+from connector.offers.inputs import input_hash, listing_key, market_key
 from connector.offers.listing_data import ListingData
 from connector.offers.sequence import take_numbers
 
@@ -35,8 +36,18 @@ _UPDATED = (
     "priced_at",
     "updated_at",
     "feed_seq",
+    "input_hash",
 )
-_WITHDRAWN = ("status", "hold_reasons", "version", "content_hash", "document", "updated_at")
+# A withdrawn offer forgets its inputs, so the listing's return rebuilds it.
+_WITHDRAWN = (
+    "status",
+    "hold_reasons",
+    "version",
+    "content_hash",
+    "document",
+    "updated_at",
+    "input_hash",
+)
 _OFFER = Offer.__table__
 
 
@@ -50,6 +61,8 @@ def _update(columns: Iterable[str]):
 
 OFFER_UPDATE = _update(_UPDATED)
 OFFER_WITHDRAW = _update((*_WITHDRAWN, "feed_seq"))
+# New inputs, same document: nothing a seller sees changed, so no version or number.
+OFFER_INPUTS = _update(("input_hash", "priced_at"))
 WITHDRAWN_REASONS = [{"code": "listing_withdrawn", "params": {}}]
 
 
@@ -81,6 +94,7 @@ class CurrentOffer(NamedTuple):
     content_hash: str
     version: int
     status: str
+    input_hash: str | None
 
 
 @dataclass
@@ -90,6 +104,8 @@ class Plan:
     offers: int = 0
     updates: list[dict] = field(default_factory=list)
     inserts: list[dict] = field(default_factory=list)
+    # Offers rebuilt to the same document from new inputs: only their input hash moves.
+    inputs: list[dict] = field(default_factory=list)
 
 
 def plan_offers(
@@ -99,38 +115,52 @@ def plan_offers(
 ) -> Plan:
     """Build each submitted listing's offer in every market; keep the rows that changed.
 
-    Pure (no database, no clock, no app), so it can run in another process.
+    An offer whose inputs hash as stored is skipped unbuilt: nothing is written
+    for it. Pure (no database, no clock, no app), so it can run in another process.
     """
     plan = Plan()
-    on = pricing.now.date()
+    now = pricing.now
+    on = now.date()
+    keys = {
+        market.code: market_key(
+            market,
+            pricing.fx[market.code],
+            fx_reasons(market, pricing.fx[market.code], now),
+            now,
+            pricing.base_url,
+        )
+        for market in pricing.markets
+    }
     for listing in listings:
-        costs = unit_costs(listing)  # the same for every market: worked out once
+        content = listing_key(listing)
+        costs = None
         for market in pricing.markets:
-            built = build_offer(
-                listing,
-                market,
-                pricing.fx[market.code],
-                on,
-                pricing.now,
-                costs,
-                pricing.base_url,
-            )
             plan.offers += 1
             row = current.get((listing.id, market.code))
+            inputs = input_hash(content, keys[market.code])
+            if row is not None and row.input_hash == inputs:
+                continue
+            if costs is None:
+                costs = unit_costs(listing)  # the same for every market: worked out once
+            fx = pricing.fx[market.code]
+            built = build_offer(listing, market, fx, on, now, costs, pricing.base_url)
             if row is None:
-                plan.inserts.append(_row(listing, market, built, pricing.now, version=1))
+                plan.inserts.append(_row(listing, market, built, now, 1, inputs))
             elif row.content_hash != built.content_hash:
-                plan.updates.append(
-                    {
-                        "offer_id": row.id,
-                        **_row(listing, market, built, pricing.now, row.version + 1),
-                    }
-                )
+                update = _row(listing, market, built, now, row.version + 1, inputs)
+                plan.updates.append({"offer_id": row.id, **update})
+            else:
+                plan.inputs.append({"offer_id": row.id, "input_hash": inputs, "priced_at": now})
     return plan
 
 
 def _row(
-    listing: ListingData, market: Market, built: BuiltOffer, now: datetime, version: int
+    listing: ListingData,
+    market: Market,
+    built: BuiltOffer,
+    now: datetime,
+    version: int,
+    inputs: str,
 ) -> dict:
     return {
         "listing_id": listing.id,
@@ -143,6 +173,7 @@ def _row(
         "document": built.document_json,
         "priced_at": now,
         "updated_at": now,
+        "input_hash": inputs,
         **({"created_at": now} if version == 1 else {}),
     }
 
@@ -158,6 +189,7 @@ def current_offers(
         Offer.content_hash,
         Offer.version,
         Offer.status,
+        Offer.input_hash,
     ).where(Offer.listing_id.in_(list(listing_ids)))
     if codes is not None:
         query = query.where(Offer.market_code.in_(list(codes)))
@@ -200,6 +232,7 @@ def _withdrawals(
                 "content_hash": digest,
                 "document": document_json,
                 "updated_at": now,
+                "input_hash": None,
             }
         )
     return rows
@@ -238,6 +271,8 @@ def store_plan(plan: Plan, withdrawals: Sequence[dict] = ()) -> RepriceResult:
         db.session.execute(insert(_OFFER), plan.inserts)
     if withdrawals:
         db.session.execute(OFFER_WITHDRAW, list(withdrawals))
+    if plan.inputs:
+        db.session.execute(OFFER_INPUTS, plan.inputs)
     return RepriceResult(
         offers=plan.offers,
         changed=len(plan.updates) + len(withdrawals),
