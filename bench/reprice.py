@@ -5,9 +5,12 @@ SQLite database, prices them once, changes the rates of all five currencies,
 then times the real reprice path (pricing, documents, hashes, database
 writes). In the same run it times the bare pricing arithmetic on the same
 listings with no I/O, and prints the ratio bare / real (1.0 would mean the
-I/O costs nothing).
+I/O costs nothing). The reprice prices chunks on ``--processes`` processes
+(default: ``CONNECTOR_REPRICE_PROCESSES``, the CPU count) while this one
+writes. Then it reprices once more with nothing changed, which skips every
+offer by its input hash and writes nothing.
 
-    .venv/bin/python bench/reprice.py [--listings 20000]
+    .venv/bin/python bench/reprice.py [--listings 20000 | --offers 1000000] [--processes N]
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ from connector.pricing.engine import consignment_price, prepare
 CURRENCIES = {"VND": "3700", "KZT": "70", "UZS": "1700", "THB": "4.6", "MYR": "0.62"}
 PER_EUR = {"VND": "30000", "KZT": "600", "UZS": "14000", "THB": "37", "MYR": "4.9"}
 PER_USD = {"VND": "26000", "KZT": "510", "UZS": "12500", "THB": "33", "MYR": "4.3"}
+# --offers counts a listing per market file (the bench enables every one).
+MARKET_FILES = sorted((Path(__file__).resolve().parent.parent / "markets").glob("*.toml"))
 
 
 @dataclass(frozen=True)
@@ -154,7 +159,13 @@ def bare_arithmetic(listings, now) -> tuple[float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--listings", type=int, default=20_000)
+    parser.add_argument(
+        "--offers", type=int, help="offers instead of listings (a listing per market): 1000000"
+    )
+    parser.add_argument("--processes", type=int, help="pricing processes (default: CPU count)")
     args = parser.parse_args()
+    if args.offers:
+        args.listings = -(-args.offers // len(MARKET_FILES))
     with tempfile.TemporaryDirectory(prefix="bench-reprice-") as tmp:
         app = create_app(
             {
@@ -162,6 +173,7 @@ def main() -> None:
                 "SECRET_KEY": "bench",
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db",
                 "FX_ALLOW_SNAPSHOT": False,
+                **({"REPRICE_PROCESSES": args.processes} if args.processes else {}),
             }
         )
         with app.app_context():
@@ -184,6 +196,14 @@ def main() -> None:
             result = reprice(list(markets()))
             seconds = time.perf_counter() - started
             print(f"reprice: {result.offers} offers, {result.changed} changed", flush=True)
+            started = time.perf_counter()
+            unchanged = reprice(list(markets()))
+            print(
+                f"reprice with nothing changed: {unchanged.offers} offers, "
+                f"{unchanged.changed + unchanged.created} written in "
+                f"{time.perf_counter() - started:.2f}s",
+                flush=True,
+            )
 
             from sqlalchemy import select
             from sqlalchemy.orm import selectinload

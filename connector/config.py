@@ -177,6 +177,8 @@ def _settings(env: Mapping[str, str], instance_path: Path, overrides: Mapping) -
         # Live providers need the internet; the shipped snapshot is the offline default.
         "FX_PROVIDERS": _list(env, "FX_PROVIDERS") or ["snapshot"],
         "FX_REFRESH_SECONDS": _int(env, "FX_REFRESH_SECONDS", 3600),
+        # Processes pricing a market's reprice in chunks (the job's own process writes).
+        "REPRICE_PROCESSES": _int(env, "REPRICE_PROCESSES", os.cpu_count() or 1),
         # Snapshot rates are old by nature; allowed (and labelled) unless turned off.
         "FX_ALLOW_SNAPSHOT": env.get(PREFIX + "FX_ALLOW_SNAPSHOT", "1") == "1",
         # Machine translation (LibreTranslate); without a URL, offers keep the

@@ -34,6 +34,9 @@ class Offer(db.Model):
     # Changes exactly when something a seller sees changes (the document's hash).
     version: Mapped[int] = mapped_column(Integer, default=1)
     content_hash: Mapped[str] = mapped_column(String(64))
+    # Hash of what the document is built from (listing content, market file, rates
+    # used, builder code): equal inputs, equal document, so a reprice skips the offer.
+    input_hash: Mapped[str | None] = mapped_column(String(64))
     listing_revision: Mapped[int] = mapped_column(Integer)
     document: Mapped[dict] = mapped_column(JSONDocument)
     # Position in the market's change log: taken under a row lock on FeedCounter,

@@ -1,7 +1,8 @@
 """Building an offer document from a listing, a market and the rates in force.
 
-Pure: no database writes, no clock (``on`` and ``now`` are given), so the same
-code serves a single listing's refresh and the bulk reprice.
+Pure: no database, no clock (``on`` and ``now`` are given), no ORM objects
+(listings arrive as :class:`~connector.offers.listing_data.ListingData`), so the
+same code serves a single listing's refresh and the bulk reprice, in any process.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from flask import current_app
 
 from connector.fx.resolve import MarketFx
 from connector.markets.model import Market
-from connector.models import Listing
 from connector.models.offer import OfferStatus
 from connector.offers.formats import digits_of, format_price, format_size, format_weight
+from connector.offers.listing_data import ListingData
 from connector.pricing.engine import (
     COMPONENTS,
     Landing,
@@ -39,7 +40,7 @@ class BuiltOffer:
     content_hash: str
 
 
-def unit_costs(listing: Listing) -> list[tuple[dict, list[tuple[int, Decimal]]]]:
+def unit_costs(listing: ListingData) -> list[tuple[dict, list[tuple[int, Decimal]]]]:
     """(variant, [(min_qty, CNY unit cost)]) for every variant, or one implicit variant.
 
     An own price replaces the first tier's price and keeps the listing's tier
@@ -71,7 +72,7 @@ def unit_costs(listing: Listing) -> list[tuple[dict, list[tuple[int, Decimal]]]]
     return result
 
 
-def carton_of(listing: Listing) -> Carton | None:
+def carton_of(listing: ListingData) -> Carton | None:
     """The factory's export carton, when the listing describes it completely."""
     sides = (listing.carton_length_cm, listing.carton_width_cm, listing.carton_height_cm)
     if not listing.units_per_carton or not listing.carton_weight_g or None in sides:
@@ -79,7 +80,7 @@ def carton_of(listing: Listing) -> Carton | None:
     return Carton(listing.units_per_carton, *sides, listing.carton_weight_g)
 
 
-def parcel_of(listing: Listing) -> Parcel | None:
+def parcel_of(listing: ListingData) -> Parcel | None:
     if None in (listing.weight_g, listing.length_cm, listing.width_cm, listing.height_cm):
         return None
     return Parcel(
@@ -114,15 +115,8 @@ def serialize(document: dict) -> tuple[str, str]:
     return canonical.decode(), hashlib.sha256(canonical).hexdigest()
 
 
-def build_offer(
-    listing: Listing,
-    market: Market,
-    fx: MarketFx,
-    on: date,
-    now: datetime,
-    costs: list | None = None,
-) -> BuiltOffer:
-    """Price every variant and tier of ``listing`` for ``market``; hold it if anything is off."""
+def fx_reasons(market: Market, fx: MarketFx, now: datetime) -> list[dict]:
+    """Why the market's rates hold its offers (missing or too old): the same for every offer."""
     reasons: list[dict] = []
     for currency in fx.missing:
         reasons.append(_reason("fx_missing", currency=currency, market_currency=market.currency))
@@ -139,6 +133,20 @@ def build_offer(
                 limit_hours=market.fx_max_age_hours,
             )
         )
+    return reasons
+
+
+def build_offer(
+    listing: ListingData,
+    market: Market,
+    fx: MarketFx,
+    on: date,
+    now: datetime,
+    costs: list | None = None,
+    base_url: str | None = None,
+) -> BuiltOffer:
+    """Price every variant and tier of ``listing`` for ``market``; hold it if anything is off."""
+    reasons = fx_reasons(market, fx, now)
     parcel = parcel_of(listing)
     if parcel is None:
         reasons.append(_reason("size_or_weight_missing"))
@@ -177,7 +185,7 @@ def build_offer(
         if parcel is not None
         else None,
         "carton": _carton_document(parcel.carton) if parcel is not None else None,
-        "images": list(image_urls(listing)),
+        "images": list(image_urls(listing, base_url)),
         "components": list(COMPONENTS),
         "variants": variants_out,
         "customizations": _customizations(listing, landing),
@@ -256,7 +264,7 @@ def _price_variants(costs_by_variant: list, landing: Landing, market: Market) ->
 TITLE_LIMIT = 150
 
 
-def _texts_and_readiness(listing: Listing, market: Market) -> tuple[dict, dict]:
+def _texts_and_readiness(listing: ListingData, market: Market) -> tuple[dict, dict]:
     """Per locale: the text a buyer reads, and exactly what keeps it from being ready."""
     translations = listing.translations or {}
     texts, readiness = {}, {}
@@ -287,7 +295,7 @@ def _texts_and_readiness(listing: Listing, market: Market) -> tuple[dict, dict]:
     return texts, readiness
 
 
-def _measures(listing: Listing, locale: str) -> dict:
+def _measures(listing: ListingData, locale: str) -> dict:
     """Weight and packed size as the locale writes them (``0,22 kg``, ``30 × 25 × 2 см``)."""
     out = {}
     if listing.weight_g:
@@ -297,13 +305,13 @@ def _measures(listing: Listing, locale: str) -> dict:
     return out
 
 
-def image_urls(listing: Listing, base: str | None = None):
+def image_urls(listing: ListingData, base: str | None = None):
     base = base or current_app.config["PUBLIC_URL"].rstrip("/")
     for image in listing.images:
         yield f"{base}/images/{image.sha256}" if image.sha256 else image.url
 
 
-def _customizations(listing: Listing, landing: Landing | None) -> list[dict]:
+def _customizations(listing: ListingData, landing: Landing | None) -> list[dict]:
     """Each option with its extra price per unit: the landed price with it minus without."""
     out = []
     first = listing.price_tiers[0] if listing.price_tiers else None

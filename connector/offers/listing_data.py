@@ -1,8 +1,11 @@
-"""Listings read for pricing in bulk: plain rows, not ORM objects.
+"""The listing data an offer is built from: plain rows, never ORM objects.
 
-A reprice touches every listing; reading them with four column queries per
-chunk instead of building ORM objects keeps the cost in the pricing itself.
-The objects carry the same attribute names the builder reads from a Listing.
+These dataclasses are the one contract of :mod:`connector.offers.builder`:
+a single listing's refresh and a market's reprice both read listings here
+and hand them to the same writer, so the two cannot drift apart. Reading them
+with a few column queries per chunk instead of building ORM objects keeps a
+reprice's cost in the pricing itself, and plain dataclasses can be sent to
+other processes.
 """
 
 from __future__ import annotations
@@ -54,8 +57,11 @@ class ImageData:
 
 @dataclass
 class ListingData:
+    """A listing as the builder reads it (attribute names as on ``Listing``)."""
+
     id: int
     revision: int
+    status: str
     title_zh: str
     description_zh: str
     category: str | None
@@ -83,6 +89,7 @@ class ListingData:
 LISTING_COLUMNS = (
     Listing.id,
     Listing.revision,
+    Listing.status,
     Listing.title_zh,
     Listing.description_zh,
     Listing.category,
@@ -105,6 +112,7 @@ LISTING_COLUMNS = (
 
 
 def load_listings(ids: list[int]) -> list[ListingData]:
+    """The listings with these ids (those that exist), in id order."""
     listings = {
         row[0]: ListingData(*row)
         for row in db.session.execute(

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import bindparam, case, func, insert, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import case, func, select
 
 from connector.enqueue import enqueue
 from connector.extensions import db
@@ -19,144 +17,56 @@ from connector.markets.registry import markets
 from connector.models import Listing, ListingStatus, Offer
 from connector.models.offer import OfferStatus
 from connector.models.types import utcnow
-from connector.offers.builder import BuiltOffer, build_offer, serialize, unit_costs
+from connector.offers.fanout import Batch, plans
 from connector.offers.listing_data import load_listings
 from connector.offers.localize import translate_listing
-from connector.offers.sequence import take_numbers
+from connector.offers.writer import (
+    Pricing,
+    RepriceResult,
+    current_offers,
+    store_plan,
+    write_offers,
+)
 
 log = logging.getLogger(__name__)
 CHUNK = 500
-_UPDATED = (
-    "status",
-    "hold_reasons",
-    "version",
-    "content_hash",
-    "listing_revision",
-    "document",
-    "priced_at",
-    "updated_at",
-    "feed_seq",
-)
-OFFER_UPDATE = (
-    Offer.__table__.update()
-    .where(Offer.__table__.c.id == bindparam("offer_id"))
-    .values({name: bindparam(name) for name in _UPDATED})
-)
 
 
 def fx_for(market: Market, now: datetime, book: RateBook | None = None) -> MarketFx:
     return market_fx(market, now, current_app.config["FX_ALLOW_SNAPSHOT"], book)
 
 
-@dataclass
-class RepriceResult:
-    offers: int = 0
-    changed: int = 0
-    created: int = 0
-
-
-def _with_children(query):
-    return query.options(
-        selectinload(Listing.price_tiers),
-        selectinload(Listing.variants),
-        selectinload(Listing.customizations),
-        selectinload(Listing.images),
+def pricing_for(codes: Iterable[str], now: datetime) -> Pricing:
+    """The markets, with their rates read once for all of them, as every offer write needs."""
+    chosen = tuple(markets()[code] for code in codes)
+    needed: set[str] = set()
+    for market in chosen:
+        needed |= required_currencies(market) | {market.currency}
+    book = RateBook(needed)
+    return Pricing(
+        markets=chosen,
+        fx={market.code: fx_for(market, now, book) for market in chosen},
+        now=now,
+        base_url=current_app.config["PUBLIC_URL"].rstrip("/"),
     )
-
-
-def _withdrawn_document(offer: Offer, listing: Listing) -> tuple[str, str]:
-    document = {
-        **offer.document,
-        "listing_revision": listing.revision,
-        "status": OfferStatus.WITHDRAWN.value,
-        "hold_reasons": [{"code": "listing_withdrawn", "params": {}}],
-    }
-    return serialize(document)
 
 
 def refresh_listing_offers(listing_id: int, now: datetime | None = None) -> RepriceResult:
-    """Build (or withdraw) the listing's offer in every enabled market."""
+    """Build (or withdraw) the listing's offer in every enabled market.
+
+    The listing is localized first (that needs the ORM object and may call a
+    translator); then it is priced and written exactly as a reprice would.
+    """
     now = now or utcnow()
-    listing = db.session.execute(
-        _with_children(select(Listing)).where(Listing.id == listing_id)
-    ).scalar_one_or_none()
-    result = RepriceResult()
+    listing = db.session.get(Listing, listing_id)
     if listing is None:
-        return result
-    existing = {
-        offer.market_code: offer
-        for offer in db.session.execute(
-            select(Offer).where(Offer.listing_id == listing_id)
-        ).scalars()
-    }
+        return RepriceResult()
     if listing.status == ListingStatus.SUBMITTED:
         translate_listing(listing)
-    touched: list[Offer] = []
-    if listing.status != ListingStatus.SUBMITTED:
-        for offer in existing.values():
-            if offer.status != OfferStatus.WITHDRAWN:
-                offer.document, offer.content_hash = _withdrawn_document(offer, listing)
-                offer.status = OfferStatus.WITHDRAWN.value
-                offer.hold_reasons = [{"code": "listing_withdrawn", "params": {}}]
-                offer.version += 1
-                offer.updated_at = now
-                touched.append(offer)
-                result.changed += 1
-        _number(touched)
-        db.session.commit()
-        return result
-    for market in markets().values():
-        built = build_offer(listing, market, fx_for(market, now), now.date(), now)
-        result.offers += 1
-        offer = existing.get(market.code)
-        if offer is None:
-            offer = _new_offer(listing, market, built, now)
-            db.session.add(offer)
-            touched.append(offer)
-            result.created += 1
-        elif offer.content_hash != built.content_hash:
-            _apply(offer, listing, built, now)
-            touched.append(offer)
-            result.changed += 1
-        else:
-            offer.priced_at = now
-    _number(touched)
+        db.session.flush()
+    result = write_offers(load_listings([listing_id]), pricing_for(markets(), now))
     db.session.commit()
     return result
-
-
-def _number(offers: list[Offer]) -> None:
-    """Give changed offers their place in the change log, last thing before commit."""
-    first = take_numbers(len(offers))
-    for offset, offer in enumerate(offers):
-        offer.feed_seq = first + offset
-
-
-def _new_offer(listing: Listing, market: Market, built: BuiltOffer, now: datetime) -> Offer:
-    return Offer(
-        listing_id=listing.id,
-        market_code=market.code,
-        status=built.status,
-        hold_reasons=built.reasons,
-        version=1,
-        content_hash=built.content_hash,
-        listing_revision=listing.revision,
-        document=built.document_json,
-        priced_at=now,
-        created_at=now,
-        updated_at=now,
-    )
-
-
-def _apply(offer: Offer, listing: Listing, built: BuiltOffer, now: datetime) -> None:
-    offer.status = built.status
-    offer.hold_reasons = built.reasons
-    offer.document = built.document_json
-    offer.content_hash = built.content_hash
-    offer.listing_revision = listing.revision
-    offer.version += 1
-    offer.priced_at = now
-    offer.updated_at = now
 
 
 def _submitted_ids(after_id: int, limit: int) -> list[int]:
@@ -174,62 +84,42 @@ def reprice_market(code: str, now: datetime | None = None, progress=None) -> Rep
     return reprice([code], now, progress)
 
 
-def reprice(codes: Iterable[str], now: datetime | None = None, progress=None) -> RepriceResult:
+def _batches(codes: list[str], chunk: int) -> Iterator[Batch]:
+    """Submitted listings a chunk at a time, with their stored offers in these markets."""
+    after = 0
+    while True:
+        ids = _submitted_ids(after, chunk)
+        if not ids:
+            return
+        after = ids[-1]
+        yield load_listings(ids), current_offers(ids, codes)
+
+
+def reprice(
+    codes: Iterable[str],
+    now: datetime | None = None,
+    progress=None,
+    processes: int | None = None,
+    chunk: int = CHUNK,
+) -> RepriceResult:
     """Reprice every submitted listing in these markets, writing only offers that changed.
 
-    Listings are read once per chunk for all the markets, and the writes of a
-    chunk go out as one executemany, so the cost is the pricing, not the I/O.
+    Listings are read a chunk at a time for all the markets and priced on
+    ``processes`` processes (``REPRICE_PROCESSES``); this process writes each
+    chunk's rows in one executemany per kind and commits, in chunk order.
+    Offers whose inputs did not change are skipped without being priced.
     """
     now = now or utcnow()
     codes = list(codes)
-    chosen = [markets()[code] for code in codes]
-    needed = set()
-    for market in chosen:
-        needed |= required_currencies(market) | {market.currency}
-    book = RateBook(needed)
-    fx = {market.code: fx_for(market, now, book) for market in chosen}
+    pricing = pricing_for(codes, now)
+    processes = processes or current_app.config["REPRICE_PROCESSES"]
     result = RepriceResult()
-    after = 0
-    while True:
-        ids = _submitted_ids(after, CHUNK)
-        if not ids:
-            break
-        after = ids[-1]
-        listings = load_listings(ids)
-        current = {
-            (row.listing_id, row.market_code): row
-            for row in db.session.execute(
-                select(
-                    Offer.id, Offer.listing_id, Offer.market_code, Offer.content_hash, Offer.version
-                ).where(Offer.market_code.in_([m.code for m in chosen]), Offer.listing_id.in_(ids))
-            )
-        }
-        updates, inserts = [], []
-        for listing in listings:
-            costs = unit_costs(listing)
-            for market in chosen:
-                built = build_offer(listing, market, fx[market.code], now.date(), now, costs)
-                result.offers += 1
-                row = current.get((listing.id, market.code))
-                if row is None:
-                    inserts.append(_row(listing, market, built, now, version=1))
-                elif row.content_hash != built.content_hash:
-                    updates.append(
-                        {"offer_id": row.id, **_row(listing, market, built, now, row.version + 1)}
-                    )
-        # One executemany per chunk, straight to the table: the rows are complete
-        # and the ORM's bulk bookkeeping would cost more than the SQL itself.
-        first = take_numbers(len(updates) + len(inserts))
-        for offset, row in enumerate(updates + inserts):
-            row["feed_seq"] = first + offset
-        if updates:
-            db.session.execute(OFFER_UPDATE, updates)
-        if inserts:
-            db.session.execute(insert(Offer.__table__), inserts)
+    for plan in plans(_batches(codes, chunk), pricing, processes):
+        written = store_plan(plan)
         db.session.commit()
-        db.session.expunge_all()
-        result.changed += len(updates)
-        result.created += len(inserts)
+        result.offers += written.offers
+        result.changed += written.changed
+        result.created += written.created
         if progress is not None:
             progress(result)
     log.info(
@@ -240,22 +130,6 @@ def reprice(codes: Iterable[str], now: datetime | None = None, progress=None) ->
         result.created,
     )
     return result
-
-
-def _row(listing: Listing, market: Market, built: BuiltOffer, now: datetime, version: int) -> dict:
-    return {
-        "listing_id": listing.id,
-        "market_code": market.code,
-        "status": built.status,
-        "hold_reasons": built.reasons,
-        "version": version,
-        "content_hash": built.content_hash,
-        "listing_revision": listing.revision,
-        "document": built.document_json,
-        "priced_at": now,
-        "updated_at": now,
-        **({"created_at": now} if version == 1 else {}),
-    }
 
 
 def markets_affected(pairs: Iterable[tuple[str, str]]) -> list[str]:
@@ -307,12 +181,8 @@ def markets_with_stale_ready_offers(now: datetime) -> list[str]:
     Checked against the clock, not only when new rates arrive: when every provider
     is down nothing else would notice that the rates grew old.
     """
-    enabled = markets()
-    needed = set()
-    for market in enabled.values():
-        needed |= required_currencies(market) | {market.currency}
-    book = RateBook(needed)  # one read of the rates for every market
-    codes = [code for code, market in enabled.items() if not fx_for(market, now, book).usable]
+    pricing = pricing_for(markets(), now)  # one read of the rates for every market
+    codes = [code for code, fx in pricing.fx.items() if not fx.usable]
     if not codes:
         return []
     ready = db.session.execute(

@@ -191,6 +191,9 @@ def _carton_box(carton: Carton, units: int, goods: Goods) -> Box:
     return Box(units, weight, carton.length_cm, carton.width_cm, carton.height_cm)
 
 
+# Every variant of a listing, and every market whose service has the same limits,
+# packs the same tier quantities: the packing does not depend on costs or rates.
+@functools.lru_cache(maxsize=4096)
 def pack(goods: Goods, quantity: int, limits: Limits) -> Packed:
     """The parcels that carry ``quantity`` units: full parcels first, then the remainder."""
     if quantity < 1:

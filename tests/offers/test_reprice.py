@@ -1,0 +1,108 @@
+"""Repricing a market: unchanged offers are left alone; chunks priced on many processes."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from decimal import Decimal as D
+
+from sqlalchemy import delete, event, select
+
+from tests.offers.support import Quote, create, fresh, offers, run_jobs, store, tshirt
+
+
+@contextmanager
+def writes_to_offers(app):
+    """Collect every statement that writes the offer table or takes change numbers."""
+    from connector.extensions import db
+
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        text = statement.lstrip().upper()
+        if text.startswith(("INSERT", "UPDATE", "DELETE")) and (
+            " OFFER" in text or "FEED_COUNTER" in text
+        ):
+            seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def _stored(app) -> dict:
+    from connector.extensions import db
+    from connector.models import Offer
+
+    with app.app_context():
+        rows = db.session.execute(
+            select(Offer.listing_id, Offer.market_code, Offer.content_hash, Offer.document)
+        )
+        return {(row[0], row[1]): (row[2], row[3]) for row in rows}
+
+
+def test_reprice_and_refresh_with_nothing_changed_write_nothing(
+    app, client, exporter_token, rates, translator
+):
+    listing = create(client, exporter_token, tshirt())
+    run_jobs(app)
+    before = offers(client, exporter_token, listing["id"])
+    from connector.offers.service import refresh_listing_offers, reprice
+
+    with writes_to_offers(app) as writes, app.app_context():
+        repriced = reprice(["VN", "KZ", "UZ", "TH", "MY"])
+        refreshed = refresh_listing_offers(listing["id"])
+    assert writes == []
+    assert repriced.offers == 10 and repriced.changed == repriced.created == 0
+    assert refreshed.offers == 5 and refreshed.changed == refreshed.created == 0
+    after = offers(client, exporter_token, listing["id"])
+    for code, offer in after.items():
+        for kept in ("version", "updated_at", "priced_at", "document"):
+            assert offer[kept] == before[code][kept], (code, kept)
+
+
+def test_reprice_after_a_rate_change_rewrites_only_the_markets_using_it(
+    app, client, exporter_token, rates, translator
+):
+    listing = create(client, exporter_token, tshirt())
+    run_jobs(app)
+    before = offers(client, exporter_token, listing["id"])
+    store(app, Quote("CNY", "KZT", D("71"), "nbk", fresh(hours_ago=0)))
+    from connector.offers.service import reprice
+
+    with app.app_context():
+        result = reprice(["VN", "KZ"])
+    assert result.offers == 4 and result.changed == 2  # KZ for this listing and the demo's
+    after = offers(client, exporter_token, listing["id"])
+    assert after["KZ"]["version"] == before["KZ"]["version"] + 1
+    assert after["VN"]["version"] == before["VN"]["version"]
+
+
+def test_reprice_in_chunks_on_two_processes_stores_what_one_process_stores(
+    app, client, exporter_token, rates, translator
+):
+    for weight in (180, 950, 4200):
+        payload = tshirt()
+        payload["weight_g"] = weight
+        create(client, exporter_token, payload)
+    run_jobs(app)
+    from connector.extensions import db
+    from connector.markets.registry import markets
+    from connector.models import Offer
+    from connector.models.types import utcnow
+    from connector.offers.service import reprice
+
+    now = utcnow()
+    stored = {}
+    for processes, chunk in ((2, 1), (1, 500)):
+        with app.app_context():
+            db.session.execute(delete(Offer))
+            db.session.commit()
+            codes = list(markets())
+            result = reprice(codes, now, processes=processes, chunk=chunk)
+        assert result.created == 4 * len(codes)
+        stored[processes] = _stored(app)
+    assert stored[2] == stored[1]
