@@ -1,7 +1,7 @@
 """offer input hash: a reprice skips offers whose inputs did not change
 
 Revision ID: 0016
-Revises: 0009
+Revises: 0011
 Create Date: 2026-12-03 12:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0009"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
