@@ -13,7 +13,8 @@ from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
 from connector.extensions import db
 from connector.feeds import service
-from connector.feeds.render import FORMATS, seller_item
+from connector.feeds.formats import FORMATS
+from connector.feeds.render import seller_item
 from connector.fields import TIME_OUT_OF_RANGE
 from connector.markets.model import Market
 from connector.markets.registry import markets
@@ -25,12 +26,6 @@ from connector.params import in_utc
 from connector.urls import public_base, public_url_for
 
 blp = Blueprint("feeds_api", __name__, url_prefix="", description="Seller feeds")
-
-MEDIA = {
-    "json": "application/json",
-    "csv": "text/csv; charset=utf-8",
-    "xml": "application/rss+xml; charset=utf-8",
-}
 
 
 class MarketSchema(Schema):
@@ -56,10 +51,10 @@ class FeedArgsSchema(Schema):
     )
     ready_only = fields.Boolean(load_default=True)
     format = fields.String(
-        validate=validate.OneOf(FORMATS),
+        validate=validate.OneOf(list(FORMATS)),
         metadata={
-            "description": "json, csv (Shopify) or xml (Google "
-            "Merchant); otherwise the Accept header."
+            "description": "json, csv (Shopify), xml (Google Merchant) or kaspi (Kaspi.kz "
+            "price list); otherwise the Accept header."
         },
     )
 
@@ -243,12 +238,13 @@ def market_offers(args: dict, code: str, user: User):
         headers["X-Withdrawn"] = ",".join(str(w["id"]) for w in page.withdrawn)
     if etag in request.if_none_match:
         return Response(status=304, headers=headers)
+    media = FORMATS[query.fmt].media_type
     return Response(
         service.assemble(page),
         status=200,
         headers=headers,
-        mimetype=MEDIA[query.fmt].split(";")[0],
-        content_type=MEDIA[query.fmt],
+        mimetype=media.split(";")[0],
+        content_type=media,
     )
 
 

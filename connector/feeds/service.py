@@ -18,8 +18,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from connector.extensions import db
 from connector.feeds import render
+from connector.feeds.formats import FORMATS, PageFrame
+from connector.feeds.presentation import DEFAULT, Presentation, apply, brand_for
+from connector.markets.registry import markets
 from connector.models import FeedCounter, Offer, OfferFeedItem
 from connector.models.offer import OfferStatus
+from connector.models.types import utcnow
 from connector.urls import public_base
 
 
@@ -37,6 +41,8 @@ class FeedQuery:
     since: int | None = None  # incremental sync: changes after this number
     after: int = 0  # position inside the sync
     upper: int | None = None  # the sync's pinned end
+    # The seller's look for this market and format (brand, links, its margin).
+    presentation: Presentation = DEFAULT
 
 
 @dataclass
@@ -131,10 +137,14 @@ def load_page(query: FeedQuery) -> FeedPage:
         for r in rows
         if not _listed(r.status, query.ready_only)
     ]
-    missing = [r.id for r in listed if r.body is None]
-    rendered = render_missing(missing, query.locale, query.fmt) if missing else {}
-    page.bodies = [(r.body.encode() if r.body is not None else rendered[r.id]) for r in listed]
-    page.count = len(page.bodies)
+    # Formats without a list beside the items carry what left the sale as entries.
+    shown = rows if FORMATS[query.fmt].lists_withdrawn else listed
+    missing = [r.id for r in shown if r.body is None]
+    rendered = (
+        render_missing(missing, query.locale, query.fmt, query.presentation) if missing else {}
+    )
+    page.bodies = [(r.body.encode() if r.body is not None else rendered[r.id]) for r in shown]
+    page.count = len(listed)
     if more:
         page.next_cursor = encode_cursor(query, rows[-1].feed_seq)
     else:
@@ -157,7 +167,8 @@ PAGE_SQL = """
 SELECT o.id, o.feed_seq, o.version, o.status, f.body
 FROM offer AS o
 LEFT OUTER JOIN offer_feed_item AS f
-  ON f.offer_id = o.id AND f.locale = :locale AND f.format = :fmt AND f.version = o.version
+  ON f.offer_id = o.id AND f.locale = :locale AND f.format = :fmt
+  AND f.presentation = :presentation AND f.version = o.version
 WHERE o.market_code = :market AND o.feed_seq > :start AND o.feed_seq <= :upper {status}
 ORDER BY o.feed_seq
 LIMIT :limit
@@ -180,6 +191,7 @@ def _page_rows(query: FeedQuery, start: int) -> list[_Row]:
         {
             "locale": query.locale,
             "fmt": query.fmt,
+            "presentation": query.presentation.key,
             "market": query.market,
             "start": start,
             "upper": query.upper,
@@ -193,40 +205,45 @@ def _listed(status: str, ready_only: bool) -> bool:
     return status == OfferStatus.READY or (not ready_only and status == OfferStatus.HELD)
 
 
-def render_missing(offer_ids: list[int], locale: str, fmt: str) -> dict[int, bytes]:
-    """Render offers not yet cached for this version, and keep the result for next time."""
+def render_missing(
+    offer_ids: list[int], locale: str, fmt: str, presentation: Presentation = DEFAULT
+) -> dict[int, bytes]:
+    """Render offers not yet cached for this version and look, and keep the result."""
     public_url = public_base()
     offers = db.session.execute(
         select(Offer.id, Offer.version, Offer.feed_seq, Offer.document).where(
             Offer.id.in_(offer_ids)
         )
     ).all()
+    renderer = FORMATS[fmt].render
     out: dict[int, bytes] = {}
     rows = []
     for offer in offers:
-        document = offer.document
-        item = render.seller_item(
-            offer.id, offer.version, offer.feed_seq, document, locale, public_url
-        )
-        supplier = document.get("supplier") or ""
-        if fmt == "json":
-            body = render.render_json(item)
-        elif fmt == "csv":
-            body = render.render_csv(item, supplier)
-        else:
-            body = render.render_xml(item, supplier)
+        item = presented_item(offer, locale, presentation, public_url)
+        body = renderer(item, presentation)
         out[offer.id] = body
         rows.append(
             {
                 "offer_id": offer.id,
                 "locale": locale,
                 "format": fmt,
+                "presentation": presentation.key,
                 "version": offer.version,
                 "body": body.decode(),
             }
         )
     _upsert(rows)
     return out
+
+
+def presented_item(offer, locale: str, presentation: Presentation, public_url: str) -> dict:
+    """The seller item of one offer with the seller's brand, margin and rounding."""
+    document = offer.document
+    item = render.seller_item(offer.id, offer.version, offer.feed_seq, document, locale, public_url)
+    item["brand"] = brand_for(presentation, document.get("supplier"))
+    market = markets().get(document["market"])
+    step = market.rounding_step if market is not None else presentation.rounding_step
+    return apply(item, presentation, step or 1)
 
 
 def _upsert(rows: list[dict]) -> None:
@@ -236,35 +253,34 @@ def _upsert(rows: list[dict]) -> None:
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(OfferFeedItem).values(rows)
     statement = statement.on_conflict_do_update(
-        index_elements=["offer_id", "locale", "format"],
+        index_elements=["offer_id", "locale", "format", "presentation"],
         set_={"version": statement.excluded.version, "body": statement.excluded.body},
     )
     db.session.execute(statement)
     db.session.commit()
 
 
-def assemble(page: FeedPage) -> bytes:
-    """The page's bytes in its format; the items are stored renderings, joined."""
+def frame_of(page: FeedPage) -> PageFrame:
     query = page.query
-    if query.fmt == "csv":
-        return render.csv_header() + b"".join(page.bodies)
-    if query.fmt == "xml":
-        link = public_base()
-        return render.xml_head(query.market, link) + b"".join(page.bodies) + render.XML_TAIL
-    import orjson
+    return PageFrame(
+        market=query.market,
+        locale=query.locale,
+        ready_only=query.ready_only,
+        link=public_base(),
+        date=utcnow().strftime("%Y-%m-%d %H:%M"),
+        presentation=query.presentation,
+        withdrawn=page.withdrawn,
+        next_cursor=page.next_cursor,
+        sync_token=page.sync_token,
+        count=page.count,
+    )
 
-    head = orjson.dumps(
-        {"market": query.market, "lang": query.locale, "ready_only": query.ready_only}
-    )[:-1]
-    tail = orjson.dumps(
-        {
-            "withdrawn": page.withdrawn,
-            "next_cursor": page.next_cursor,
-            "sync_token": page.sync_token,
-            "count": page.count,
-        }
-    )[1:]
-    return head + b',"items":[' + b",".join(page.bodies) + b"]," + tail
+
+def assemble(page: FeedPage, frame: PageFrame | None = None) -> bytes:
+    """The page's bytes in its format; the items are stored renderings, joined."""
+    fmt = FORMATS[page.query.fmt]
+    frame = frame or frame_of(page)
+    return fmt.head(frame) + fmt.separator.join(page.bodies) + fmt.tail(frame)
 
 
 def etag_of(page: FeedPage) -> str:
@@ -277,6 +293,7 @@ def etag_of(page: FeedPage) -> str:
             query.locale,
             query.fmt,
             query.ready_only,
+            query.presentation.key,
             page.fingerprint,
             page.next_cursor,
             page.sync_token,
@@ -287,4 +304,4 @@ def etag_of(page: FeedPage) -> str:
 
 
 # Bump when the renderers change, so cached pages and ETags of old renderings expire.
-RENDER_VERSION = 2
+RENDER_VERSION = 3

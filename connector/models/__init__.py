@@ -2,6 +2,7 @@
 
 from connector.models.account import ApiToken, Role, Supplier, User
 from connector.models.audit import AuditEntry
+from connector.models.channel import ChannelCategory, SellerChannelSettings
 from connector.models.fulfilment import (
     IdempotencyRecord,
     OrderLine,
@@ -28,6 +29,7 @@ from connector.models.translation import TranslationMemo
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "ChannelCategory",
     "Customization",
     "FeedCounter",
     "FxProviderState",
@@ -45,6 +47,7 @@ __all__ = [
     "Quote",
     "Role",
     "SalesOrder",
+    "SellerChannelSettings",
     "Shipment",
     "ShipmentAttempt",
     "ShipmentDocument",
