@@ -20,6 +20,7 @@ api = ConnectorApi()
 def init_app(app) -> None:
     from connector.api import (
         audit,
+        channels,
         feeds,
         fx,
         images,
@@ -58,6 +59,7 @@ def init_app(app) -> None:
         images,
         fx,
         feeds,
+        channels,
         sellers,
         orders,
         quotes,

@@ -13,6 +13,7 @@ from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
 from connector.extensions import db
 from connector.feeds import service
+from connector.feeds import settings as channel_settings
 from connector.feeds.formats import FORMATS
 from connector.feeds.render import seller_item
 from connector.fields import TIME_OUT_OF_RANGE
@@ -203,13 +204,22 @@ def list_markets(user: User):
 def market_offers(args: dict, code: str, user: User):
     """A market's offers, a page at a time, in a stable order; incremental with `updated_since`."""
     market = _market_for(user, code)
+    fmt = _format(args)
+    settings = channel_settings.settings_of(user) if user.role == Role.SELLER else {}
+    if not channel_settings.channel_open(settings, market.code, fmt):
+        abort(
+            403,
+            message=_("You do not sell on this channel in this market; add it to your settings."),
+            errors={"format": [_("Not one of your channels in this market.")]},
+        )
     query = service.FeedQuery(
         market=market.code,
         locale=_locale(market, args.get("lang")),
-        fmt=_format(args),
+        fmt=fmt,
         limit=args["limit"],
         ready_only=args["ready_only"],
         since=_since(args, market),
+        presentation=channel_settings.presentation_from(settings, market.code, fmt),
     )
     if args.get("cursor"):
         try:

@@ -11,6 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, Decimal
+from urllib.parse import quote
 
 import orjson
 
@@ -22,22 +23,25 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 class BadLinkTemplate(ValueError):
-    """A link template that is not an absolute http(s) URL with known placeholders."""
+    """A link template a shop cannot use; ``code`` says why (translated at the edge)."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(code, detail)
+        self.code = code
+        self.detail = detail
 
 
 def check_link_template(template: str) -> None:
     """``https://shop.example/p/{sku}``: absolute http(s), placeholders from LINK_FIELDS."""
-    if not re.match(r"^https?://[^/\s{}]+", template or ""):
-        raise BadLinkTemplate(
-            "Give an absolute http(s) URL with a host, e.g. https://shop.example/p/{sku}."
-        )
-    if re.search(r"\s", template):
-        raise BadLinkTemplate("A link may not contain spaces.")
+    if re.search(r"\s", template or ""):
+        raise BadLinkTemplate("link_whitespace")
+    if not re.match(r"^https?://[^/{}?#]+", template or ""):
+        raise BadLinkTemplate("link_not_absolute")
     unknown = sorted(set(_PLACEHOLDER.findall(template)) - set(LINK_FIELDS))
     if unknown:
-        raise BadLinkTemplate("Unknown placeholders: " + ", ".join(unknown))
+        raise BadLinkTemplate("link_unknown_placeholder", ", ".join(unknown))
     if "{sku}" not in template and "{offer_id}" not in template:
-        raise BadLinkTemplate("Put {sku} or {offer_id} in the link so each product has its page.")
+        raise BadLinkTemplate("link_no_product")
 
 
 @dataclass(frozen=True)
@@ -94,8 +98,6 @@ def link_for(template: str | None, item: dict, sku: str, fallback: str) -> str:
         "market": item["market"],
         "lang": item["locale"],
     }
-    from urllib.parse import quote
-
     return _PLACEHOLDER.sub(lambda m: quote(values[m.group(1)], safe=""), template)
 
 

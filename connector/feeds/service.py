@@ -43,6 +43,9 @@ class FeedQuery:
     upper: int | None = None  # the sync's pinned end
     # The seller's look for this market and format (brand, links, its margin).
     presentation: Presentation = DEFAULT
+    # A whole catalogue also lists what was withdrawn (a channel that replaces its
+    # list with ours takes those off sale, e.g. Kaspi's available="no").
+    with_withdrawn: bool = False
 
 
 @dataclass
@@ -55,6 +58,7 @@ class FeedPage:
     count: int = 0
     # What the page's bytes are made of: hashing this is the same as hashing the bytes.
     fingerprint: list = field(default_factory=list)
+    fingerprint_last_seq: int = 0  # the change number of the page's last offer
 
 
 def _serializer() -> URLSafeSerializer:
@@ -145,11 +149,36 @@ def load_page(query: FeedQuery) -> FeedPage:
     )
     page.bodies = [(r.body.encode() if r.body is not None else rendered[r.id]) for r in shown]
     page.count = len(listed)
+    if rows:
+        page.fingerprint_last_seq = rows[-1].feed_seq
     if more:
         page.next_cursor = encode_cursor(query, rows[-1].feed_seq)
     else:
         page.sync_token = encode_sync_token(query.market, query.upper)
     return page
+
+
+# A polled catalogue is served whole, up to this many offers (pages of the query's limit).
+CATALOGUE_LIMIT = 20_000
+
+
+def load_catalogue(query: FeedQuery) -> FeedPage:
+    """Every offer of the market in one page: the pages of one pinned sync, joined."""
+    query.with_withdrawn = True
+    whole = None
+    while True:
+        page = load_page(query)
+        if whole is None:
+            whole = page
+        else:
+            whole.bodies += page.bodies
+            whole.withdrawn += page.withdrawn
+            whole.fingerprint += page.fingerprint
+            whole.count += page.count
+        if page.next_cursor is None or len(whole.bodies) >= CATALOGUE_LIMIT:
+            whole.next_cursor, whole.sync_token = None, page.sync_token
+            return whole
+        query.after = page.fingerprint_last_seq
 
 
 @dataclass(frozen=True)
@@ -182,7 +211,7 @@ STATUS_FILTERS = {
 
 
 def _page_rows(query: FeedQuery, start: int) -> list[_Row]:
-    if query.since is not None:
+    if query.since is not None or query.with_withdrawn:
         status = "all"
     else:
         status = "ready" if query.ready_only else "listed"
