@@ -75,6 +75,14 @@ class KaspiSchema(Schema):
     )
 
 
+class OzonSchema(Schema):
+    warehouse_id = f.String(
+        required=True,
+        validate=validate.Regexp(r"^[0-9]{1,20}$", error=_l("Use digits only.")),
+        metadata={"description": "Your Ozon warehouse id, for stock updates."},
+    )
+
+
 class ChannelSettingsSchema(Schema):
     brand = f.String(
         load_default=None,
@@ -89,6 +97,7 @@ class ChannelSettingsSchema(Schema):
         metadata={"description": "Your product page, e.g. https://shop.example/p/{sku}."},
     )
     kaspi = f.Nested(KaspiSchema, load_default=None, allow_none=True)
+    ozon = f.Nested(OzonSchema, load_default=None, allow_none=True)
     markets = f.Dict(
         keys=fields.String(),
         values=f.Dict(
@@ -116,6 +125,7 @@ class ChannelSettingsOutSchema(Schema):
     brand = fields.String(allow_none=True)
     link_template = fields.String(allow_none=True)
     kaspi = fields.Dict(allow_none=True)
+    ozon = fields.Dict(allow_none=True)
     markets = fields.Dict()
     feeds = fields.Dict(
         metadata={"description": "Per market and channel, the URL the channel polls."}
@@ -148,6 +158,7 @@ def _view(seller: User) -> dict:
         "brand": document.get("brand"),
         "link_template": document.get("link_template"),
         "kaspi": document.get("kaspi"),
+        "ozon": document.get("ozon"),
         "markets": document.get("markets") or {},
         "feeds": feeds,
     }

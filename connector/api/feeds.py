@@ -54,8 +54,9 @@ class FeedArgsSchema(Schema):
     format = fields.String(
         validate=validate.OneOf(list(FORMATS)),
         metadata={
-            "description": "json, csv (Shopify), xml (Google Merchant) or kaspi (Kaspi.kz "
-            "price list); otherwise the Accept header."
+            "description": "json, csv (Shopify), xml (Google Merchant), kaspi (Kaspi.kz "
+            "price list), ozon, ozon_prices or wildberries (request bodies to post, with "
+            "what the channel would refuse under `refused`); otherwise the Accept header."
         },
     )
 
@@ -219,7 +220,9 @@ def market_offers(args: dict, code: str, user: User):
         limit=args["limit"],
         ready_only=args["ready_only"],
         since=_since(args, market),
-        presentation=channel_settings.presentation_from(settings, market.code, fmt),
+        presentation=channel_settings.presentation_from(
+            settings, market.code, fmt, _categories(fmt)
+        ),
     )
     if args.get("cursor"):
         try:
@@ -256,6 +259,11 @@ def market_offers(args: dict, code: str, user: User):
         mimetype=media.split(";")[0],
         content_type=media,
     )
+
+
+def _categories(fmt: str) -> dict[str, str] | None:
+    channel = FORMATS[fmt].category_channel
+    return channel_settings.category_map(channel) if channel else None
 
 
 def _rate_age_headers(market: Market) -> dict[str, str]:

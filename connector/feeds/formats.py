@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 
 import orjson
 
-from connector.feeds import kaspi, render
+from connector.feeds import kaspi, marketplaces, render
 from connector.feeds.presentation import Presentation
 
 
@@ -50,6 +50,16 @@ class FeedFormat:
     # The channel wants the whole catalogue in one file (it replaces what it had).
     whole_catalogue: bool = False
     description: str = ""
+    # Request bodies of a JSON export: (key in the page, opening, closing), one per
+    # RS-separated segment of a rendering; its last segment holds the refusals.
+    requests: tuple[tuple[str, bytes, bytes], ...] = ()
+    # Whose category mapping the renderer reads (ops' table), if any.
+    category_channel: str | None = None
+
+    def assemble(self, bodies: list[bytes], frame: PageFrame) -> bytes:
+        if not self.requests:
+            return self.head(frame) + self.separator.join(bodies) + self.tail(frame)
+        return _export_page(self, bodies, frame)
 
 
 def _json_head(frame: PageFrame) -> bytes:
@@ -89,6 +99,22 @@ def _xml_head(frame: PageFrame) -> bytes:
         f"<description>Cross-border connector offer feed, market {escape(frame.market)}"
         "</description>"
     ).encode()
+
+
+def _export_page(fmt: FeedFormat, bodies: list[bytes], frame: PageFrame) -> bytes:
+    """``{"request": <body to post>, ..., "refused": [...], "next_cursor": ...}``."""
+    parts: list[list[bytes]] = [[] for _ in range(len(fmt.requests) + 1)]
+    for body in bodies:
+        for index, segment in enumerate(body.split(marketplaces.RS)):
+            if segment:
+                parts[index].append(segment)
+    out = [orjson.dumps({"market": frame.market, "lang": frame.locale})[:-1]]
+    for (key, opening, closing), items in zip(fmt.requests, parts, strict=False):
+        out.append(b',"' + key.encode() + b'":' + opening + b",".join(items) + closing)
+    out.append(b',"refused":[' + b",".join(parts[-1]) + b"]")
+    tail = {"next_cursor": frame.next_cursor, "sync_token": frame.sync_token}
+    out.append(b"," + orjson.dumps(tail)[1:])
+    return b"".join(out)
 
 
 def _kaspi_head(frame: PageFrame) -> bytes:
@@ -132,6 +158,39 @@ FORMATS: dict[str, FeedFormat] = {
             lambda frame: kaspi.KASPI_TAIL,
             whole_catalogue=True,
             description="Kaspi.kz merchant price list (kaspi_catalog)",
+        ),
+        FeedFormat(
+            "ozon",
+            "application/json",
+            marketplaces.render_ozon_import,
+            _json_head,
+            _json_tail,
+            requests=(("request", b'{"items":[', b"]}"),),
+            category_channel="ozon",
+            description="Ozon Seller API product import (/v3/product/import)",
+        ),
+        FeedFormat(
+            "ozon_prices",
+            "application/json",
+            marketplaces.render_ozon_prices,
+            _json_head,
+            _json_tail,
+            requests=(
+                ("prices_request", b'{"prices":[', b"]}"),
+                ("stocks_request", b'{"stocks":[', b"]}"),
+            ),
+            description="Ozon price and stock updates (/v1/product/import/prices, "
+            "/v2/products/stocks)",
+        ),
+        FeedFormat(
+            "wildberries",
+            "application/json",
+            marketplaces.render_wildberries,
+            _json_head,
+            _json_tail,
+            requests=(("request", b"[", b"]"),),
+            category_channel="wildberries",
+            description="Wildberries cards upload (/content/v2/cards/upload)",
         ),
     )
 }

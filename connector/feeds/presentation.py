@@ -56,6 +56,7 @@ class Presentation:
     company: str | None = None
     merchant_id: str | None = None
     store_id: str | None = None
+    warehouse_id: str | None = None
     # Our category path -> the channel's category id (ops' mapping for this channel).
     categories: tuple[tuple[str, str], ...] = field(default=())
 
@@ -73,6 +74,7 @@ class Presentation:
                 self.company,
                 self.merchant_id,
                 self.store_id,
+                self.warehouse_id,
                 list(self.categories),
             ]
         )

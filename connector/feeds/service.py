@@ -307,9 +307,7 @@ def frame_of(page: FeedPage) -> PageFrame:
 
 def assemble(page: FeedPage, frame: PageFrame | None = None) -> bytes:
     """The page's bytes in its format; the items are stored renderings, joined."""
-    fmt = FORMATS[page.query.fmt]
-    frame = frame or frame_of(page)
-    return fmt.head(frame) + fmt.separator.join(page.bodies) + fmt.tail(frame)
+    return FORMATS[page.query.fmt].assemble(page.bodies, frame or frame_of(page))
 
 
 def etag_of(page: FeedPage) -> str:

@@ -5,6 +5,7 @@ The document (validated by ``connector.api.channels``)::
     {"brand": "Hanoi Basics" | null,
      "link_template": "https://shop.example/p/{sku}" | null,
      "kaspi": {"company": "...", "merchant_id": "...", "store_id": "PP1"},
+     "ozon": {"warehouse_id": "22142605386000"},
      "markets": {"KZ": {"kaspi": {"margin_pct": "5", "rounding_step": "10"}, "json": {}}}}
 
 A market listed under ``markets`` names the channels (feed formats) the seller
@@ -97,6 +98,7 @@ def presentation_from(
         return DEFAULT
     channel = ((settings.get("markets") or {}).get(market) or {}).get(fmt) or {}
     kaspi = (settings.get("kaspi") or {}) if fmt == "kaspi" else {}
+    ozon = (settings.get("ozon") or {}) if fmt.startswith("ozon") else {}
     step = channel.get("rounding_step")
     return Presentation(
         brand=settings.get("brand") or None,
@@ -106,6 +108,7 @@ def presentation_from(
         company=kaspi.get("company") or None,
         merchant_id=kaspi.get("merchant_id") or None,
         store_id=kaspi.get("store_id") or None,
+        warehouse_id=ozon.get("warehouse_id") or None,
         categories=tuple(sorted((categories or {}).items())),
     )
 
