@@ -15,19 +15,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates
-from sqlalchemy import select
 
 from connector import fields as f
 from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
-from connector.extensions import db
-from connector.feeds import service
+from connector.feeds import categories, service
 from connector.feeds import settings as channel_settings
 from connector.feeds.formats import FORMATS
 from connector.feeds.presentation import BadLinkTemplate, check_link_template
 from connector.markets.registry import markets
-from connector.models import ChannelCategory, Role, User
-from connector.models.types import utcnow
+from connector.models import Role, User
 from connector.ops import audit
 from connector.ops.audit import Actor
 from connector.urls import public_url_for
@@ -251,23 +248,13 @@ def _catalogue_locale(locales: tuple[str, ...]) -> str:
     return next((locale for locale in locales if locale.startswith("ru")), locales[0])
 
 
-class CategoryMappingSchema(Schema):
-    channel = f.String(required=True, validate=validate.OneOf(list(FORMATS)))
-    category = f.String(
-        required=True,
-        validate=validate.Length(1, 120),
-        metadata={"description": "Our category path as listings write it: 服装 > T恤."},
-    )
-    channel_category_id = f.String(required=True, validate=validate.Length(1, 64))
-
-
-class CategoryMappingOutSchema(CategoryMappingSchema):
+class CategoryMappingOutSchema(categories.CategoryMappingSchema):
     id = fields.Integer()
     updated_at = fields.AwareDateTime()
 
 
 class CategoryQuerySchema(Schema):
-    channel = f.String(validate=validate.OneOf(list(FORMATS)))
+    channel = f.String(validate=validate.OneOf(categories.MAPPED_CHANNELS))
 
 
 @blp.get("/channel-categories")
@@ -276,40 +263,19 @@ class CategoryQuerySchema(Schema):
 @blp.response(200, CategoryMappingOutSchema(many=True))
 def list_category_mappings(args: dict, user: User):
     """Our categories mapped to each channel's category id."""
-    query = select(ChannelCategory).order_by(ChannelCategory.channel, ChannelCategory.category)
-    if args.get("channel"):
-        query = query.where(ChannelCategory.channel == args["channel"])
-    return db.session.execute(query).scalars().all()
+    return categories.mappings(args.get("channel"))
 
 
 @blp.put("/channel-categories")
 @requires_api_role(Role.OPS)
-@blp.arguments(CategoryMappingSchema)
+@blp.arguments(categories.CategoryMappingSchema)
 @blp.response(200, CategoryMappingOutSchema)
 @blp.alt_response(422, schema=ErrorEnvelopeSchema)
 def put_category_mapping(args: dict, user: User):
     """Map one of our categories to a channel's category id (replaces an earlier mapping)."""
-    row = db.session.execute(
-        select(ChannelCategory).where(
-            ChannelCategory.channel == args["channel"],
-            ChannelCategory.category == args["category"],
-        )
-    ).scalar_one_or_none()
-    before = row.channel_category_id if row is not None else None
-    if row is None:
-        row = ChannelCategory(channel=args["channel"], category=args["category"])
-        db.session.add(row)
-    row.channel_category_id = args["channel_category_id"]
-    row.updated_at = utcnow()
-    db.session.commit()
-    audit.record(
-        Actor.of(user, "api"),
-        "channel_category.put",
-        "channel_category",
-        row.id,
-        details={**args, "before": before},
+    return categories.put_mapping(
+        Actor.of(user, "api"), args["channel"], args["category"], args["channel_category_id"]
     )
-    return row
 
 
 @blp.delete("/channel-categories/<int:mapping_id>")
@@ -318,20 +284,5 @@ def put_category_mapping(args: dict, user: User):
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
 def delete_category_mapping(mapping_id: int, user: User):
     """Remove a mapping: the channel's exports refuse offers of that category again."""
-    row = db.session.get(ChannelCategory, mapping_id)
-    if row is None:
+    if not categories.delete_mapping(Actor.of(user, "api"), mapping_id):
         abort(404, message=_("No such mapping."))
-    details = {
-        "channel": row.channel,
-        "category": row.category,
-        "channel_category_id": row.channel_category_id,
-    }
-    db.session.delete(row)
-    db.session.commit()
-    audit.record(
-        Actor.of(user, "api"),
-        "channel_category.delete",
-        "channel_category",
-        mapping_id,
-        details=details,
-    )

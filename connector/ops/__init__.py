@@ -8,7 +8,14 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from connector.ops import audit_views, dashboard, fx_views, job_views, views  # noqa: F401
+    from connector.ops import (  # noqa: F401
+        audit_views,
+        channel_views,
+        dashboard,
+        fx_views,
+        job_views,
+        views,
+    )
     from connector.ops.blueprint import bp
 
     app.register_blueprint(bp)
