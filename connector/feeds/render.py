@@ -149,7 +149,9 @@ def render_json(item: dict, presentation: Presentation) -> bytes:
         }
         for variant in item["variants"]
     ]
-    return orjson.dumps({**item, "variants": variants})
+    # Our Chinese category path is only the key of the channels' mappings: never sent.
+    shown = {key: value for key, value in item.items() if key != "category_key"}
+    return orjson.dumps({**shown, "variants": variants})
 
 
 def _option_names(item: dict) -> list[str]:

@@ -110,6 +110,7 @@ def test_untranslated_category_is_left_out(app, client, seller_key, exporter_tok
     categories = {item["category"] for item in feed["items"]}
     # The t-shirts' category is in the glossary; the odd one has no translation.
     assert categories == {"quần áo > áo thun", None}
+    assert not any(has_han(item.get("category_key") or "") for item in feed["items"])
     for row in csv_rows(client, seller_key, ready_only="false"):
         assert not has_han(row["Type"])
     for item in xml_items(client, seller_key, ready_only="false"):
@@ -127,3 +128,12 @@ def test_csv_cells_never_start_a_formula(app, client, seller_key, exporter_token
     for row in rows:
         for value in row.values():
             assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+
+
+def test_a_withdrawn_offers_page_says_it_is_gone(app, client, seller_key, exporter_token, catalog):
+    token = sync_token(client, seller_key, "xml")
+    withdraw(app, client, exporter_token, catalog[0])
+    (item, *_rest) = xml_items(client, seller_key, updated_since=token)
+    page = client.get("/" + item["link"].split("://", 1)[1].split("/", 1)[1])
+    assert page.status_code == 410
+    assert "không có sẵn" in page.data.decode()  # in the offer's language, Vietnamese
