@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 from urllib.parse import quote
 
@@ -79,9 +79,6 @@ class Presentation:
             ]
         )
         return hashlib.sha256(canonical).hexdigest()[:16]
-
-    def with_categories(self, categories: dict[str, str]) -> Presentation:
-        return replace(self, categories=tuple(sorted(categories.items())))
 
     def category_id(self, category: str | None) -> str | None:
         return dict(self.categories).get(category or "")
