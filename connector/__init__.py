@@ -85,7 +85,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from connector import api, cli, errors, health, webhooks
+    from connector import api, cli, errors, health, product_page, webhooks
     from connector.auth import views as auth_views
     from connector.listings import image_views
     from connector.listings import views as listing_views
@@ -96,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     # After flask-smorest, which installs its own handler: ours gives one envelope.
     errors.init_app(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(product_page.bp)
     app.register_blueprint(image_views.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(listing_views.bp)

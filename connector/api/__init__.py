@@ -21,6 +21,7 @@ api = ConnectorApi()
 def init_app(app) -> None:
     from connector.api import (
         audit,
+        channels,
         feeds,
         fx,
         images,
@@ -63,6 +64,7 @@ def init_app(app) -> None:
         images,
         fx,
         feeds,
+        channels,
         sellers,
         orders,
         quotes,

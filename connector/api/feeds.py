@@ -13,7 +13,9 @@ from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
 from connector.extensions import db
 from connector.feeds import service
-from connector.feeds.render import FORMATS, seller_item
+from connector.feeds import settings as channel_settings
+from connector.feeds.formats import FORMATS
+from connector.feeds.render import seller_item
 from connector.fields import TIME_OUT_OF_RANGE
 from connector.markets.model import Market
 from connector.markets.registry import markets
@@ -25,12 +27,6 @@ from connector.params import in_utc
 from connector.urls import public_base, public_url_for
 
 blp = Blueprint("feeds_api", __name__, url_prefix="", description="Seller feeds")
-
-MEDIA = {
-    "json": "application/json",
-    "csv": "text/csv; charset=utf-8",
-    "xml": "application/rss+xml; charset=utf-8",
-}
 
 
 class MarketSchema(Schema):
@@ -56,10 +52,11 @@ class FeedArgsSchema(Schema):
     )
     ready_only = fields.Boolean(load_default=True)
     format = fields.String(
-        validate=validate.OneOf(FORMATS),
+        validate=validate.OneOf(list(FORMATS)),
         metadata={
-            "description": "json, csv (Shopify) or xml (Google "
-            "Merchant); otherwise the Accept header."
+            "description": "json, csv (Shopify), xml (Google Merchant), kaspi (Kaspi.kz "
+            "price list), ozon, ozon_prices or wildberries (request bodies to post, with "
+            "what the channel would refuse under `refused`); otherwise the Accept header."
         },
     )
 
@@ -211,13 +208,24 @@ def list_markets(user: User):
 def market_offers(args: dict, code: str, user: User):
     """A market's offers, a page at a time, in a stable order; incremental with `updated_since`."""
     market = _market_for(user, code)
+    fmt = _format(args)
+    settings = channel_settings.settings_of(user) if user.role == Role.SELLER else {}
+    if not channel_settings.channel_open(settings, market.code, fmt):
+        abort(
+            403,
+            message=_("You do not sell on this channel in this market; add it to your settings."),
+            errors={"format": [_("Not one of your channels in this market.")]},
+        )
     query = service.FeedQuery(
         market=market.code,
         locale=_locale(market, args.get("lang")),
-        fmt=_format(args),
+        fmt=fmt,
         limit=args["limit"],
         ready_only=args["ready_only"],
         since=_since(args, market),
+        presentation=channel_settings.presentation_from(
+            settings, market.code, fmt, _categories(fmt)
+        ),
     )
     if args.get("cursor"):
         try:
@@ -246,13 +254,19 @@ def market_offers(args: dict, code: str, user: User):
         headers["X-Withdrawn"] = ",".join(str(w["id"]) for w in page.withdrawn)
     if etag in request.if_none_match:
         return Response(status=304, headers=headers)
+    media = FORMATS[query.fmt].media_type
     return Response(
         service.assemble(page),
         status=200,
         headers=headers,
-        mimetype=MEDIA[query.fmt].split(";")[0],
-        content_type=MEDIA[query.fmt],
+        mimetype=media.split(";")[0],
+        content_type=media,
     )
+
+
+def _categories(fmt: str) -> dict[str, str] | None:
+    channel = FORMATS[fmt].category_channel
+    return channel_settings.category_map(channel) if channel else None
 
 
 def _rate_age_headers(market: Market) -> dict[str, str]:

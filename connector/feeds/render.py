@@ -1,7 +1,9 @@
-"""Rendering one offer for one locale into each feed format.
+"""Rendering one offer for one locale into the Shopify CSV and Google Merchant formats.
 
-Pure functions of the offer document: each output is cached per offer
-version (``OfferFeedItem``), so a page is a concatenation of stored bytes.
+Pure functions of the offer document and the seller's presentation: each
+output is cached per offer version and presentation (``OfferFeedItem``), so a
+page is a concatenation of stored bytes. The table of formats is
+``connector.feeds.formats``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from xml.sax.saxutils import escape
 
 import orjson
 
-FORMATS = ("json", "csv", "xml")
+from connector.feeds.brand import has_han
+from connector.feeds.presentation import Presentation, link_for
 
 # Shopify's product CSV import columns, in its template's order (the ones we fill).
 SHOPIFY_COLUMNS = (
@@ -47,6 +50,15 @@ SHOPIFY_COLUMNS = (
 
 def _term(texts: dict, value: str) -> str:
     return (texts.get("terms") or {}).get(value) or value
+
+
+def category_path(document: dict, texts: dict) -> str | None:
+    """The category in the offer's language, or None: a Chinese word never reaches a shop."""
+    parts = [part.strip() for part in (document.get("category") or "").split(">")]
+    names = [_term(texts, part) for part in parts if part]
+    if not names or any(has_han(name) for name in names):
+        return None
+    return " > ".join(names)
 
 
 def seller_item(
@@ -85,13 +97,12 @@ def seller_item(
         "title": texts.get("title"),
         "description": texts.get("description"),
         "text_sources": texts.get("sources") or {},
-        "category": " > ".join(
-            _term(texts, part.strip())
-            for part in (document.get("category") or "").split(">")
-            if part.strip()
-        )
-        or None,
+        "category": category_path(document, texts),
+        # Our category as the factory wrote it: the key of the channels' category mappings.
+        "category_key": document.get("category"),
         "link": f"{public_url}/api/v1/offers/{offer_id}",
+        # A page a shopper can open without a key (the seller's own, when it set a template).
+        "page_link": f"{public_url}/p/{offer_id}?lang={locale}",
         "images": document.get("images") or [],
         "moq": document.get("moq"),
         "lead_time_days": document.get("lead_time_days"),
@@ -129,8 +140,18 @@ def _prices(prices: list[dict], locale: str) -> list[dict]:
     return out
 
 
-def render_json(item: dict) -> bytes:
-    return orjson.dumps(item)
+def render_json(item: dict, presentation: Presentation) -> bytes:
+    """The item as JSON, each variant with the page a shopper opens for it."""
+    variants = [
+        {
+            **variant,
+            "link": link_for(presentation.link_template, item, variant["sku"], item["page_link"]),
+        }
+        for variant in item["variants"]
+    ]
+    # Our Chinese category path is only the key of the channels' mappings: never sent.
+    shown = {key: value for key, value in item.items() if key != "category_key"}
+    return orjson.dumps({**shown, "variants": variants})
 
 
 def _option_names(item: dict) -> list[str]:
@@ -142,10 +163,27 @@ def _option_names(item: dict) -> list[str]:
     return names[:3]  # Shopify takes three options
 
 
-def render_csv(item: dict, vendor: str = "") -> bytes:
-    """Shopify rows: the product on the first variant's row, one row per variant, extra images."""
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# Shopify's product statuses: a withdrawn offer is archived, a held one a draft.
+SHOPIFY_STATUS = {"ready": "active", "held": "draft", "withdrawn": "archived"}
+
+
+def safe_cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: a leading quote before any formula start."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def render_csv(item: dict, presentation: Presentation) -> bytes:
+    """Shopify rows: the product on the first variant's row, one row per variant, extra images.
+
+    Every offer in the page has rows, withdrawn ones too (``Status`` archived), so
+    an incremental import takes them off sale.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    status = item["status"]
     handle = f"offer-{item['id']}"
     names = _option_names(item)
     images = item["images"]
@@ -160,11 +198,11 @@ def render_csv(item: dict, vendor: str = "") -> bytes:
                 {
                     "Title": item["title"] or "",
                     "Body (HTML)": f"<p>{escape(item['description'] or '')}</p>",
-                    "Vendor": vendor,
+                    "Vendor": item.get("brand") or "",
                     "Type": item["category"] or "",
                     "Tags": f"moq-{item['moq']}",
-                    "Published": "TRUE",
-                    "Status": "active" if item["status"] == "ready" else "draft",
+                    "Published": "TRUE" if status == "ready" else "FALSE",
+                    "Status": SHOPIFY_STATUS.get(status, "draft"),
                 }
             )
             if images:
@@ -190,17 +228,11 @@ def render_csv(item: dict, vendor: str = "") -> bytes:
                 "Variant Taxable": "TRUE",
             }
         )
-        writer.writerow([row[column] for column in SHOPIFY_COLUMNS])
+        writer.writerow([safe_cell(row[column]) for column in SHOPIFY_COLUMNS])
     for position, image in enumerate(images[1:], start=2):
         row = dict.fromkeys(SHOPIFY_COLUMNS, "")
         row.update({"Handle": handle, "Image Src": image, "Image Position": str(position)})
-        writer.writerow([row[column] for column in SHOPIFY_COLUMNS])
-    return buffer.getvalue().encode()
-
-
-def csv_header() -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(SHOPIFY_COLUMNS)
+        writer.writerow([safe_cell(row[column]) for column in SHOPIFY_COLUMNS])
     return buffer.getvalue().encode()
 
 
@@ -208,10 +240,15 @@ def _g(tag: str, value) -> str:
     return f"<g:{tag}>{escape(str(value))}</g:{tag}>"
 
 
-def render_xml(item: dict, brand: str = "") -> bytes:
-    """Google Merchant Center items (RSS 2.0, g: namespace): one per variant, grouped."""
+def render_xml(item: dict, presentation: Presentation) -> bytes:
+    """Google Merchant Center items (RSS 2.0, g: namespace): one per variant, grouped.
+
+    A withdrawn or held offer keeps its items, ``out_of_stock``: an incremental
+    feed takes them off sale (a full feed simply leaves them out).
+    """
     parts = []
     images = item["images"]
+    on_sale = item["status"] == "ready"
     for variant in item["variants"]:
         prices = variant["prices"]
         if not prices:
@@ -224,17 +261,23 @@ def render_xml(item: dict, brand: str = "") -> bytes:
             _g("item_group_id", f"offer-{item['id']}"),
             _g("title", title[:150]),
             _g("description", (item["description"] or item["title"] or "")[:5000]),
-            _g("link", item["link"]),
+            _g(
+                "link",
+                link_for(presentation.link_template, item, variant["sku"], item["page_link"]),
+            ),
         ]
         if images:
             fields.append(_g("image_link", images[0]))
             fields += [_g("additional_image_link", image) for image in images[1:11]]
         stock = variant["stock"]
         fields += [
-            _g("availability", "in_stock" if stock is None or stock > 0 else "out_of_stock"),
+            _g(
+                "availability",
+                "in_stock" if on_sale and (stock is None or stock > 0) else "out_of_stock",
+            ),
             _g("price", f"{prices[0]['price']} {item['currency']}"),
             _g("condition", "new"),
-            _g("brand", brand or "Generic"),
+            _g("brand", item.get("brand") or "Generic"),
             _g("mpn", variant["sku"]),
             # A factory SKU is not a manufacturer GTIN; Merchant Center asks us to say so.
             _g("identifier_exists", "no"),
@@ -244,15 +287,3 @@ def render_xml(item: dict, brand: str = "") -> bytes:
             fields.append(_g("product_type", item["category"]))
         parts.append("<item>" + "".join(fields) + "</item>")
     return "".join(parts).encode()
-
-
-def xml_head(market: str, link: str) -> bytes:
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<rss version="2.0" xmlns:g="http://base.google.com/ns/1.0"><channel>'
-        f"<title>Offers for {escape(market)}</title><link>{escape(link)}</link>"
-        f"<description>Cross-border connector offer feed, market {escape(market)}</description>"
-    ).encode()
-
-
-XML_TAIL = b"</channel></rss>\n"

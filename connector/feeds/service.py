@@ -18,8 +18,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from connector.extensions import db
 from connector.feeds import render
+from connector.feeds.formats import FORMATS, PageFrame
+from connector.feeds.presentation import DEFAULT, Presentation, apply, brand_for
+from connector.markets.registry import markets
 from connector.models import FeedCounter, Offer, OfferFeedItem
 from connector.models.offer import OfferStatus
+from connector.models.types import utcnow
 from connector.urls import public_base
 
 
@@ -37,6 +41,11 @@ class FeedQuery:
     since: int | None = None  # incremental sync: changes after this number
     after: int = 0  # position inside the sync
     upper: int | None = None  # the sync's pinned end
+    # The seller's look for this market and format (brand, links, its margin).
+    presentation: Presentation = DEFAULT
+    # A whole catalogue also lists what was withdrawn (a channel that replaces its
+    # list with ours takes those off sale, e.g. Kaspi's available="no").
+    with_withdrawn: bool = False
 
 
 @dataclass
@@ -49,6 +58,7 @@ class FeedPage:
     count: int = 0
     # What the page's bytes are made of: hashing this is the same as hashing the bytes.
     fingerprint: list = field(default_factory=list)
+    fingerprint_last_seq: int = 0  # the change number of the page's last offer
 
 
 def _serializer() -> URLSafeSerializer:
@@ -131,15 +141,44 @@ def load_page(query: FeedQuery) -> FeedPage:
         for r in rows
         if not _listed(r.status, query.ready_only)
     ]
-    missing = [r.id for r in listed if r.body is None]
-    rendered = render_missing(missing, query.locale, query.fmt) if missing else {}
-    page.bodies = [(r.body.encode() if r.body is not None else rendered[r.id]) for r in listed]
-    page.count = len(page.bodies)
+    # Formats without a list beside the items carry what left the sale as entries.
+    shown = rows if FORMATS[query.fmt].lists_withdrawn else listed
+    missing = [r.id for r in shown if r.body is None]
+    rendered = (
+        render_missing(missing, query.locale, query.fmt, query.presentation) if missing else {}
+    )
+    page.bodies = [(r.body.encode() if r.body is not None else rendered[r.id]) for r in shown]
+    page.count = len(listed)
+    if rows:
+        page.fingerprint_last_seq = rows[-1].feed_seq
     if more:
         page.next_cursor = encode_cursor(query, rows[-1].feed_seq)
     else:
         page.sync_token = encode_sync_token(query.market, query.upper)
     return page
+
+
+# A polled catalogue is served whole, up to this many offers (pages of the query's limit).
+CATALOGUE_LIMIT = 20_000
+
+
+def load_catalogue(query: FeedQuery) -> FeedPage:
+    """Every offer of the market in one page: the pages of one pinned sync, joined."""
+    query.with_withdrawn = True
+    whole = None
+    while True:
+        page = load_page(query)
+        if whole is None:
+            whole = page
+        else:
+            whole.bodies += page.bodies
+            whole.withdrawn += page.withdrawn
+            whole.fingerprint += page.fingerprint
+            whole.count += page.count
+        if page.next_cursor is None or len(whole.bodies) >= CATALOGUE_LIMIT:
+            whole.next_cursor, whole.sync_token = None, page.sync_token
+            return whole
+        query.after = page.fingerprint_last_seq
 
 
 @dataclass(frozen=True)
@@ -157,7 +196,8 @@ PAGE_SQL = """
 SELECT o.id, o.feed_seq, o.version, o.status, f.body
 FROM offer AS o
 LEFT OUTER JOIN offer_feed_item AS f
-  ON f.offer_id = o.id AND f.locale = :locale AND f.format = :fmt AND f.version = o.version
+  ON f.offer_id = o.id AND f.locale = :locale AND f.format = :fmt
+  AND f.presentation = :presentation AND f.version = o.version
 WHERE o.market_code = :market AND o.feed_seq > :start AND o.feed_seq <= :upper {status}
 ORDER BY o.feed_seq
 LIMIT :limit
@@ -171,7 +211,7 @@ STATUS_FILTERS = {
 
 
 def _page_rows(query: FeedQuery, start: int) -> list[_Row]:
-    if query.since is not None:
+    if query.since is not None or query.with_withdrawn:
         status = "all"
     else:
         status = "ready" if query.ready_only else "listed"
@@ -180,6 +220,7 @@ def _page_rows(query: FeedQuery, start: int) -> list[_Row]:
         {
             "locale": query.locale,
             "fmt": query.fmt,
+            "presentation": query.presentation.key,
             "market": query.market,
             "start": start,
             "upper": query.upper,
@@ -193,40 +234,45 @@ def _listed(status: str, ready_only: bool) -> bool:
     return status == OfferStatus.READY or (not ready_only and status == OfferStatus.HELD)
 
 
-def render_missing(offer_ids: list[int], locale: str, fmt: str) -> dict[int, bytes]:
-    """Render offers not yet cached for this version, and keep the result for next time."""
+def render_missing(
+    offer_ids: list[int], locale: str, fmt: str, presentation: Presentation = DEFAULT
+) -> dict[int, bytes]:
+    """Render offers not yet cached for this version and look, and keep the result."""
     public_url = public_base()
     offers = db.session.execute(
         select(Offer.id, Offer.version, Offer.feed_seq, Offer.document).where(
             Offer.id.in_(offer_ids)
         )
     ).all()
+    renderer = FORMATS[fmt].render
     out: dict[int, bytes] = {}
     rows = []
     for offer in offers:
-        document = offer.document
-        item = render.seller_item(
-            offer.id, offer.version, offer.feed_seq, document, locale, public_url
-        )
-        supplier = document.get("supplier") or ""
-        if fmt == "json":
-            body = render.render_json(item)
-        elif fmt == "csv":
-            body = render.render_csv(item, supplier)
-        else:
-            body = render.render_xml(item, supplier)
+        item = presented_item(offer, locale, presentation, public_url)
+        body = renderer(item, presentation)
         out[offer.id] = body
         rows.append(
             {
                 "offer_id": offer.id,
                 "locale": locale,
                 "format": fmt,
+                "presentation": presentation.key,
                 "version": offer.version,
                 "body": body.decode(),
             }
         )
     _upsert(rows)
     return out
+
+
+def presented_item(offer, locale: str, presentation: Presentation, public_url: str) -> dict:
+    """The seller item of one offer with the seller's brand, margin and rounding."""
+    document = offer.document
+    item = render.seller_item(offer.id, offer.version, offer.feed_seq, document, locale, public_url)
+    item["brand"] = brand_for(presentation, document.get("supplier"))
+    market = markets().get(document["market"])
+    step = market.rounding_step if market is not None else presentation.rounding_step
+    return apply(item, presentation, step or 1)
 
 
 def _upsert(rows: list[dict]) -> None:
@@ -236,35 +282,32 @@ def _upsert(rows: list[dict]) -> None:
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(OfferFeedItem).values(rows)
     statement = statement.on_conflict_do_update(
-        index_elements=["offer_id", "locale", "format"],
+        index_elements=["offer_id", "locale", "format", "presentation"],
         set_={"version": statement.excluded.version, "body": statement.excluded.body},
     )
     db.session.execute(statement)
     db.session.commit()
 
 
-def assemble(page: FeedPage) -> bytes:
-    """The page's bytes in its format; the items are stored renderings, joined."""
+def frame_of(page: FeedPage) -> PageFrame:
     query = page.query
-    if query.fmt == "csv":
-        return render.csv_header() + b"".join(page.bodies)
-    if query.fmt == "xml":
-        link = public_base()
-        return render.xml_head(query.market, link) + b"".join(page.bodies) + render.XML_TAIL
-    import orjson
+    return PageFrame(
+        market=query.market,
+        locale=query.locale,
+        ready_only=query.ready_only,
+        link=public_base(),
+        date=utcnow().strftime("%Y-%m-%d %H:%M"),
+        presentation=query.presentation,
+        withdrawn=page.withdrawn,
+        next_cursor=page.next_cursor,
+        sync_token=page.sync_token,
+        count=page.count,
+    )
 
-    head = orjson.dumps(
-        {"market": query.market, "lang": query.locale, "ready_only": query.ready_only}
-    )[:-1]
-    tail = orjson.dumps(
-        {
-            "withdrawn": page.withdrawn,
-            "next_cursor": page.next_cursor,
-            "sync_token": page.sync_token,
-            "count": page.count,
-        }
-    )[1:]
-    return head + b',"items":[' + b",".join(page.bodies) + b"]," + tail
+
+def assemble(page: FeedPage, frame: PageFrame | None = None) -> bytes:
+    """The page's bytes in its format; the items are stored renderings, joined."""
+    return FORMATS[page.query.fmt].assemble(page.bodies, frame or frame_of(page))
 
 
 def etag_of(page: FeedPage) -> str:
@@ -277,6 +320,7 @@ def etag_of(page: FeedPage) -> str:
             query.locale,
             query.fmt,
             query.ready_only,
+            query.presentation.key,
             page.fingerprint,
             page.next_cursor,
             page.sync_token,
@@ -287,4 +331,4 @@ def etag_of(page: FeedPage) -> str:
 
 
 # Bump when the renderers change, so cached pages and ETags of old renderings expire.
-RENDER_VERSION = 2
+RENDER_VERSION = 3

@@ -3,6 +3,7 @@
 from connector.models.account import ApiToken, Role, Supplier, User
 from connector.models.audit import AuditEntry
 from connector.models.canary import PiiCanary
+from connector.models.channel import ChannelCategory, SellerChannelSettings
 from connector.models.fulfilment import (
     IdempotencyRecord,
     OrderLine,
@@ -29,6 +30,7 @@ from connector.models.translation import TranslationMemo
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "ChannelCategory",
     "Customization",
     "FeedCounter",
     "FxProviderState",
@@ -47,6 +49,7 @@ __all__ = [
     "Quote",
     "Role",
     "SalesOrder",
+    "SellerChannelSettings",
     "Shipment",
     "ShipmentAttempt",
     "ShipmentDocument",

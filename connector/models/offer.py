@@ -59,7 +59,11 @@ class FeedCounter(db.Model):
 
 
 class OfferFeedItem(db.Model):
-    """One offer rendered for one locale and feed format, valid for one offer version."""
+    """One offer rendered for one locale, feed format and seller look, for one offer version.
+
+    ``presentation`` is the hash of the seller's presentation settings ("" for ours):
+    two sellers with different brands or margins never share a rendering.
+    """
 
     __tablename__ = "offer_feed_item"
 
@@ -67,6 +71,7 @@ class OfferFeedItem(db.Model):
         ForeignKey("offer.id", ondelete="CASCADE"), primary_key=True
     )
     locale: Mapped[str] = mapped_column(String(16), primary_key=True)
-    format: Mapped[str] = mapped_column(String(8), primary_key=True)
+    format: Mapped[str] = mapped_column(String(16), primary_key=True)
+    presentation: Mapped[str] = mapped_column(String(16), primary_key=True, default="")
     version: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)

@@ -12,6 +12,7 @@ def init_app(app) -> None:
         action_views,
         audit_views,
         board_views,
+        channel_views,
         dashboard,
         fix_views,
         fx_views,
