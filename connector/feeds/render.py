@@ -49,6 +49,15 @@ def _term(texts: dict, value: str) -> str:
     return (texts.get("terms") or {}).get(value) or value
 
 
+def _category(texts: dict, document: dict) -> str | None:
+    """The category in the offer's language: from our tree, else its translated levels."""
+    if texts.get("category"):
+        return texts["category"]
+    # Offers built before categories were localized as a whole.
+    parts = [part.strip() for part in (document.get("category") or "").split(">")]
+    return " > ".join(_term(texts, part) for part in parts if part) or None
+
+
 def seller_item(
     offer_id: int, version: int, seq: int, document: dict, locale: str, public_url: str
 ) -> dict:
@@ -85,12 +94,8 @@ def seller_item(
         "title": texts.get("title"),
         "description": texts.get("description"),
         "text_sources": texts.get("sources") or {},
-        "category": " > ".join(
-            _term(texts, part.strip())
-            for part in (document.get("category") or "").split(">")
-            if part.strip()
-        )
-        or None,
+        "category": _category(texts, document),
+        "google_product_category": texts.get("google_category"),
         "link": f"{public_url}/api/v1/offers/{offer_id}",
         "images": document.get("images") or [],
         "moq": document.get("moq"),
@@ -242,6 +247,8 @@ def render_xml(item: dict, brand: str = "") -> bytes:
         ]
         if item["category"]:
             fields.append(_g("product_type", item["category"]))
+        if item.get("google_product_category"):
+            fields.append(_g("google_product_category", item["google_product_category"]))
         parts.append("<item>" + "".join(fields) + "</item>")
     return "".join(parts).encode()
 

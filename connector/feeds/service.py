@@ -20,6 +20,7 @@ from connector.extensions import db
 from connector.feeds import render
 from connector.models import FeedCounter, Offer, OfferFeedItem
 from connector.models.offer import OfferStatus
+from connector.offers.localize import has_han
 from connector.urls import public_base
 
 
@@ -208,7 +209,9 @@ def render_missing(offer_ids: list[int], locale: str, fmt: str) -> dict[int, byt
         item = render.seller_item(
             offer.id, offer.version, offer.feed_seq, document, locale, public_url
         )
-        supplier = document.get("supplier") or ""
+        # The factory's registered name is Chinese: buyers abroad cannot read it as a
+        # vendor or brand, so the formats' own defaults stand in for it.
+        supplier = "" if has_han(document.get("supplier")) else document.get("supplier") or ""
         if fmt == "json":
             body = render.render_json(item)
         elif fmt == "csv":
