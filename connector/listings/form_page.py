@@ -194,7 +194,8 @@ def describe(path: str) -> str:
     if parts[0] == "option_names" and len(parts) == 2 and parts[1].isdigit():
         return _("Option %(n)s name", n=int(parts[1]) + 1)
     if parts[0] == "localized" and len(parts) == 4 and parts[2] == "terms":
-        return f"{language_name(parts[1])}: {_('Translation')}"
+        column = _("Translation")
+        return f"{language_name(parts[1])}: {column}"
     if parts[0] == "localized" and len(parts) == 2:
         return language_name(parts[1])
     if parts[0] == "localized" and len(parts) == 3:
