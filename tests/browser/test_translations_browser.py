@@ -51,9 +51,7 @@ def test_fix_link_lands_focused_on_the_field_and_the_grid_saves_in_place(
     screenshot(page, "translations-grid")
 
 
-def test_anchor_inside_closed_translations_opens_it_and_focuses_the_field(
-    page, live_server, demo
-):
+def test_anchor_inside_closed_translations_opens_it_and_focuses_the_field(page, live_server, demo):
     sign_in(page, live_server, demo["password"])
     page.goto(f"{live_server}/listings/1/edit#f-localized-vi_VN-title")
     field = page.locator("#f-localized-vi_VN-title")
