@@ -7,19 +7,27 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 
 from connector.errors import flatten_errors
 from connector.extensions import db
-from connector.listings import form_input, form_page, service, translation_grid
+from connector.listings import (
+    form_input,
+    form_page,
+    service,
+    translation_files,
+    translation_grid,
+)
 from connector.listings.images import enqueue_thumbnail
 from connector.markets.registry import markets
 from connector.models import Listing, ListingStatus, Role, Supplier
@@ -122,7 +130,73 @@ def translations(listing_id: int):
     return redirect(url_for("onboarding.translations", listing_id=listing.id))
 
 
-def _render_grid(listing: Listing, localized: dict, errors: dict, status: int = 200):
+@bp.get("/listings/<int:listing_id>/translations/<locale>.po")
+def missing_texts_file(listing_id: int, locale: str):
+    """The texts still missing in ``locale``, as a PO file for a translator."""
+    listing = _visible_or_404(listing_id)
+    grid = translation_grid.grid(listing, form_input.values_from_listing(listing)["localized"])
+    column = _column_of(grid, locale)
+    body = translation_files.missing_po(listing.id, locale, grid["rows"], column)
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/x-gettext-translation; charset=utf-8"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="listing-{listing.id}-{locale}.po"'
+    )
+    return response
+
+
+@bp.post("/listings/<int:listing_id>/translations/import")
+def import_translations(listing_id: int):
+    """A translated PO file read back: applied where it adds, conflicts shown, never overwritten."""
+    listing = _visible_or_404(listing_id)
+    stored = form_input.values_from_listing(listing)["localized"]
+    grid = translation_grid.grid(listing, stored)
+    locale = request.form.get("locale", "")
+    upload = request.files.get(IMPORT_FIELD)
+    errors: dict[str, list[str]] = {}
+    if locale not in [column["locale"] for column in grid["columns"]]:
+        errors["locale"] = [_("Choose a language of this listing.")]
+    elif upload is None or not upload.filename:
+        errors[IMPORT_FIELD] = [_("Choose a PO file.")]
+    if errors:
+        return _render_grid(listing, stored, errors, 422)
+    try:
+        entries = translation_files.read_translated(
+            upload.read(translation_files.MAX_BYTES + 1), locale
+        )
+    except translation_files.TranslationFileError as exc:
+        errors[IMPORT_FIELD] = [IMPORT_PROBLEMS[str(exc)]]
+        return _render_grid(listing, stored, errors, 422)
+    plan = translation_files.plan_import(locale, entries, grid["rows"], stored.get(locale) or {})
+    if plan.apply:
+        data = service.listing_input(listing)
+        data["localized"] = form_input.merge_localized(stored, {locale: plan.apply})
+        try:
+            service.replace_listing(listing, service.validate_listing(data))
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = form_input.remap_errors(flatten_errors(exc.messages))
+            return _render_grid(listing, stored, errors, 422)
+        stored = form_input.values_from_listing(listing)["localized"]
+    return _render_grid(listing, stored, {}, 200, imported=plan)
+
+
+IMPORT_FIELD = "po_file"
+IMPORT_PROBLEMS = {
+    "unreadable": _l("This is not a PO file we can read."),
+    "other_language": _l("This file is for another language than the one chosen."),
+    "too_big": _l("This file is too big for one listing's texts."),
+}
+
+
+def _column_of(grid: dict, locale: str) -> int:
+    for index, column in enumerate(grid["columns"]):
+        if column["locale"] == locale:
+            return index
+    abort(404)
+
+
+def _render_grid(listing: Listing, localized: dict, errors: dict, status: int = 200, imported=None):
     summary = [
         {"anchor": form_page.anchor(path), "label": form_page.describe(path), "message": message}
         for path, messages in errors.items()
@@ -133,6 +207,8 @@ def _render_grid(listing: Listing, localized: dict, errors: dict, status: int = 
         listing=listing,
         grid=translation_grid.grid(listing, localized),
         errors=errors,
+        imported=imported,
+        import_field=IMPORT_FIELD,
         summary=summary,
     )
     return body, status

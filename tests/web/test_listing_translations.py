@@ -9,6 +9,7 @@ import pytest
 
 from tests.offers.support import Quote, create, fresh, offers, run_jobs, store, tshirt
 from tests.web.conftest import bearer, get_page
+from tests.web.pages import Page
 
 VIETNAMESE = {"title": "Áo thun cotton cổ tròn", "description": "Cotton chải kỹ 180 g."}
 
@@ -127,3 +128,88 @@ def test_fx_page_shows_rates_with_six_significant_digits(app, ops, rates):
     page = get_page(ops, "/ops/fx")
     assert ">0.621235<" in page.html
     assert ">0.6212345678<" not in page.html
+
+
+def _po_entries(text: str) -> dict[str, str]:
+    """msgid -> msgctxt of a PO file's entries (the header left out)."""
+    from io import BytesIO
+
+    from babel.messages.pofile import read_po
+
+    catalog = read_po(BytesIO(text.encode()))
+    return {message.id: message.context for message in catalog if message.id}
+
+
+def _translated_po(locale: str, entries: list[tuple[str, str, str]]) -> bytes:
+    from io import BytesIO
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    catalog = Catalog(locale=locale)
+    for context, source, text in entries:
+        catalog.add(source, text, context=context)
+    out = BytesIO()
+    write_po(out, catalog)
+    return out.getvalue()
+
+
+def _upload(exporter, listing_id: int, locale: str, data: bytes, name: str = "vi.po"):
+    from io import BytesIO
+
+    page = get_page(exporter, f"/listings/{listing_id}/translations")
+    return exporter.post(
+        f"/listings/{listing_id}/translations/import",
+        data={"csrf_token": page.csrf(), "locale": locale, "po_file": (BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_missing_texts_download_as_po_and_upload_back_without_overwriting_own_text(
+    app, exporter, exporter_token, held_tshirt
+):
+    response = exporter.get(f"/listings/{held_tshirt}/translations/vi_VN.po")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    entries = _po_entries(response.get_data(as_text=True))
+    assert entries["丝印logo（单色）"] == "term"
+    assert entries["100%棉"] == "term"
+    assert "材质" not in entries  # the glossary has it
+    assert VIETNAMESE["title"] not in entries and tshirt()["title_zh"] not in entries  # own title
+
+    translated = _translated_po(
+        "vi_VN",
+        [
+            ("term", "丝印logo（单色）", "In lụa logo (một màu)"),
+            ("title", tshirt()["title_zh"], "Áo phông của người dịch"),  # the exporter's own stays
+            ("term", "不存在的词", "không có"),
+        ],
+    )
+    response = _upload(exporter, held_tshirt, "vi_VN", translated)
+    assert response.status_code == 200
+    report = Page(response.get_data(as_text=True))
+    conflicts = report.by_id("import-conflicts")
+    assert conflicts is not None and "Áo phông của người dịch" in conflicts.text()
+    assert "不存在的词" in report.by_id("import-report").text()
+    api = exporter.get(f"/api/v1/listings/{held_tshirt}", headers=bearer(exporter_token)).json
+    assert api["localized"]["vi_VN"]["title"] == VIETNAMESE["title"]
+    assert api["localized"]["vi_VN"]["terms"] == {"丝印logo（单色）": "In lụa logo (một màu)"}
+
+
+@pytest.mark.parametrize(
+    "data, locale, message",
+    [
+        (b"\xff\xfe not a po file \x00", "vi_VN", "This is not a PO file we can read."),
+        (None, "ru_KZ", "This file is for another language than the one chosen."),
+        (b"", "vi_VN", "Choose a PO file."),
+        (b"msgid ", "xx_XX", "Choose a language of this listing."),
+    ],
+)
+def test_bad_translation_file_is_refused_beside_its_field(
+    exporter, held_tshirt, data, locale, message
+):
+    if data is None:
+        data = _translated_po("vi_VN", [("term", "材质", "Chất liệu")])
+    response = _upload(exporter, held_tshirt, locale, data, name="x.po" if data else "")
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
