@@ -210,7 +210,7 @@ class LibreTranslateSimulator(Simulator):
             return known[text]
         if not text.strip():
             return ""
-        return f"[{target_given}] {_romanized(text)}"
+        return f"[{target_given}] {romanized(text)}"
 
 
 def _error(status: int, message: str):
@@ -223,7 +223,7 @@ def _has_cjk(text: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" for ch in text)
 
 
-def _romanized(text: str) -> str:
+def romanized(text: str) -> str:
     """Chinese characters as code points (``纯`` -> ``u7eaf``): a made-up translation.
 
     A real service answers in the target language; echoing the Chinese would make
