@@ -213,3 +213,16 @@ def test_bad_translation_file_is_refused_beside_its_field(
     response = _upload(exporter, held_tshirt, locale, data, name="x.po" if data else "")
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
+
+
+def test_too_long_translation_of_a_short_text_is_shown_beside_its_field(exporter, held_tshirt):
+    url = f"/listings/{held_tshirt}/edit"
+    values = get_page(exporter, url).form_values()
+    name = next(n for n in values if n.startswith("localized.ru_KZ.terms."))
+    response = exporter.post(url, data={**values, name: "я" * 201, "action": "draft"})
+    assert response.status_code == 422
+    page = Page(response.get_data(as_text=True))
+    assert page.control(name).attrs.get("aria-invalid") == "true"
+    assert page.value(name) == "я" * 201  # what was typed is kept
+    error = page.by_id("error-" + name.replace(".", "-"))
+    assert error is not None and "Use 1 to 200 characters." in error.text()
