@@ -210,7 +210,7 @@ class LibreTranslateSimulator(Simulator):
             return known[text]
         if not text.strip():
             return ""
-        return f"[{target_given}] {text}"
+        return f"[{target_given}] {romanized(text)}"
 
 
 def _error(status: int, message: str):
@@ -221,3 +221,12 @@ def _error(status: int, message: str):
 
 def _has_cjk(text: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" for ch in text)
+
+
+def romanized(text: str) -> str:
+    """Chinese characters as code points (``纯`` -> ``u7eaf``): a made-up translation.
+
+    A real service answers in the target language; echoing the Chinese would make
+    every simulated translation look untranslated.
+    """
+    return "".join(f"u{ord(ch):x}" if _has_cjk(ch) else ch for ch in text)

@@ -53,7 +53,11 @@ def _term(texts: dict, value: str) -> str:
 
 
 def category_path(document: dict, texts: dict) -> str | None:
-    """The category in the offer's language, or None: a Chinese word never reaches a shop."""
+    """The category in the offer's language (our tree's name, else its translated levels),
+    or None: a Chinese word never reaches a shop."""
+    named = texts.get("category")
+    if named and not has_han(named):
+        return named
     parts = [part.strip() for part in (document.get("category") or "").split(">")]
     names = [_term(texts, part) for part in parts if part]
     if not names or any(has_han(name) for name in names):
@@ -100,6 +104,7 @@ def seller_item(
         "category": category_path(document, texts),
         # Our category as the factory wrote it: the key of the channels' category mappings.
         "category_key": document.get("category"),
+        "google_product_category": texts.get("google_category"),
         "link": f"{public_url}/api/v1/offers/{offer_id}",
         # A page a shopper can open without a key (the seller's own, when it set a template).
         "page_link": f"{public_url}/p/{offer_id}?lang={locale}",
@@ -285,5 +290,7 @@ def render_xml(item: dict, presentation: Presentation) -> bytes:
         ]
         if item["category"]:
             fields.append(_g("product_type", item["category"]))
+        if item.get("google_product_category"):
+            fields.append(_g("google_product_category", item["google_product_category"]))
         parts.append("<item>" + "".join(fields) + "</item>")
     return "".join(parts).encode()

@@ -182,6 +182,16 @@ class LocalizedTextSchema(Schema):
         load_default=None,
         validate=validate.Length(max=20000, error=_l("Use at most 20,000 characters.")),
     )
+    terms = f.Dict(
+        keys=f.String(validate=validate.Length(1, 200, error=_l("Use 1 to 200 characters."))),
+        values=f.String(validate=validate.Length(1, 200, error=_l("Use 1 to 200 characters."))),
+        load_default=dict,
+        metadata={
+            "description": "The listing's short texts in this language, keyed by the Chinese "
+            "text: attribute names and values, option names and values, customization names "
+            'and category levels (e.g. {"驼色": "màu lạc đà"}).'
+        },
+    )
 
 
 def _known_locale(value: str) -> None:
@@ -328,8 +338,9 @@ class ListingInSchema(Schema):
         values=f.Nested(LocalizedTextSchema),
         load_default=dict,
         metadata={
-            "description": "Optional titles and descriptions per market locale (vi_VN, kk_KZ, "
-            "ru_KZ, ...), written by a person; they take precedence over machine translation."
+            "description": "Optional texts per market locale (vi_VN, kk_KZ, ru_KZ, ...), "
+            "written by a person: title, description and the short texts (`terms`); they "
+            "take precedence over the glossary and machine translation."
         },
     )
 

@@ -7,19 +7,27 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 
 from connector.errors import flatten_errors
 from connector.extensions import db
-from connector.listings import form_data, service
+from connector.listings import (
+    form_input,
+    form_page,
+    service,
+    translation_files,
+    translation_grid,
+)
 from connector.listings.images import enqueue_thumbnail
 from connector.markets.registry import markets
 from connector.models import Listing, ListingStatus, Role, Supplier
@@ -84,18 +92,132 @@ def detail(listing_id: int):
         "listings/detail.html",
         listing=listing,
         data=service.listing_output(listing, base=""),  # our own images, from this host
-        language_name=form_data.language_name,
+        language_name=form_page.language_name,
         offers=offers_of(listing.id),
         markets=markets(),
         present=present,
-        anchor=form_data.anchor,
+        anchor=form_page.anchor,
     )
+
+
+@bp.route("/listings/<int:listing_id>/translations", methods=["GET", "POST"])
+def translations(listing_id: int):
+    """Every text of the listing in every language, with where each comes from; editable."""
+    listing = _visible_or_404(listing_id)
+    if request.method == "GET":
+        return _render_grid(listing, form_input.values_from_listing(listing)["localized"], {})
+    own = form_input.localized_from_form(request.form)
+    data = service.listing_input(listing)
+    data["localized"] = form_input.merge_localized(data.get("localized") or {}, own)
+    errors: dict[str, list[str]] = {}
+    try:
+        clean = service.validate_listing(data)
+        service.replace_listing(listing, clean, _expected_revision())
+    except ValidationError as exc:
+        db.session.rollback()
+        errors = form_input.remap_errors(flatten_errors(exc.messages))
+    except service.StaleRevision:
+        db.session.rollback()
+        errors = {
+            "_schema": [
+                _("Someone saved this listing after you opened it. Check the texts and save again.")
+            ]
+        }
+    if errors:
+        current = form_input.values_from_listing(listing)["localized"]
+        return _render_grid(listing, form_input.merge_localized(current, own), errors, 422)
+    flash(_("The translations are saved; the offers are being updated."), "success")
+    return redirect(url_for("onboarding.translations", listing_id=listing.id))
+
+
+@bp.get("/listings/<int:listing_id>/translations/<locale>.po")
+def missing_texts_file(listing_id: int, locale: str):
+    """The texts still missing in ``locale``, as a PO file for a translator."""
+    listing = _visible_or_404(listing_id)
+    grid = translation_grid.grid(listing, form_input.values_from_listing(listing)["localized"])
+    column = _column_of(grid, locale)
+    body = translation_files.missing_po(listing.id, locale, grid["rows"], column)
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/x-gettext-translation; charset=utf-8"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="listing-{listing.id}-{locale}.po"'
+    )
+    return response
+
+
+@bp.post("/listings/<int:listing_id>/translations/import")
+def import_translations(listing_id: int):
+    """A translated PO file read back: applied where it adds, conflicts shown, never overwritten."""
+    listing = _visible_or_404(listing_id)
+    stored = form_input.values_from_listing(listing)["localized"]
+    grid = translation_grid.grid(listing, stored)
+    locale = request.form.get("locale", "")
+    upload = request.files.get(IMPORT_FIELD)
+    errors: dict[str, list[str]] = {}
+    if locale not in [column["locale"] for column in grid["columns"]]:
+        errors["locale"] = [_("Choose a language of this listing.")]
+    elif upload is None or not upload.filename:
+        errors[IMPORT_FIELD] = [_("Choose a PO file.")]
+    if errors:
+        return _render_grid(listing, stored, errors, 422)
+    try:
+        entries = translation_files.read_translated(
+            upload.read(translation_files.MAX_BYTES + 1), locale
+        )
+    except translation_files.TranslationFileError as exc:
+        errors[IMPORT_FIELD] = [IMPORT_PROBLEMS[str(exc)]]
+        return _render_grid(listing, stored, errors, 422)
+    plan = translation_files.plan_import(locale, entries, grid["rows"], stored.get(locale) or {})
+    if plan.apply:
+        data = service.listing_input(listing)
+        data["localized"] = form_input.merge_localized(stored, {locale: plan.apply})
+        try:
+            service.replace_listing(listing, service.validate_listing(data))
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = form_input.remap_errors(flatten_errors(exc.messages))
+            return _render_grid(listing, stored, errors, 422)
+        stored = form_input.values_from_listing(listing)["localized"]
+    return _render_grid(listing, stored, {}, 200, imported=plan)
+
+
+IMPORT_FIELD = "po_file"
+IMPORT_PROBLEMS = {
+    "unreadable": _l("This is not a PO file we can read."),
+    "other_language": _l("This file is for another language than the one chosen."),
+    "too_big": _l("This file is too big for one listing's texts."),
+}
+
+
+def _column_of(grid: dict, locale: str) -> int:
+    for index, column in enumerate(grid["columns"]):
+        if column["locale"] == locale:
+            return index
+    abort(404)
+
+
+def _render_grid(listing: Listing, localized: dict, errors: dict, status: int = 200, imported=None):
+    summary = [
+        {"anchor": form_page.anchor(path), "label": form_page.describe(path), "message": message}
+        for path, messages in errors.items()
+        for message in messages
+    ]
+    body = render_template(
+        "listings/translations.html",
+        listing=listing,
+        grid=translation_grid.grid(listing, localized),
+        errors=errors,
+        imported=imported,
+        import_field=IMPORT_FIELD,
+        summary=summary,
+    )
+    return body, status
 
 
 @bp.route("/listings/new", methods=["GET", "POST"])
 def new():
     if request.method == "GET":
-        return _render_form(form_data.blank_values(), {}, listing=None)
+        return _render_form(form_input.blank_values(), {}, listing=None)
     supplier_id, supplier_errors = _chosen_supplier()
     return _save(listing=None, supplier_id=supplier_id, early_errors=supplier_errors)
 
@@ -104,7 +226,10 @@ def new():
 def edit(listing_id: int):
     listing = _visible_or_404(listing_id)
     if request.method == "GET":
-        return _render_form(form_data.values_from_listing(listing), {}, listing=listing)
+        # ?focus=<field path>: a "what to fix" link opens the page on the field that fixes it.
+        focus = request.args.get("focus", "")[:200] or None
+        values = form_input.values_from_listing(listing)
+        return _render_form(values, {}, listing=listing, focus=focus)
     return _save(listing=listing, supplier_id=listing.supplier_id, early_errors={})
 
 
@@ -121,9 +246,9 @@ def _chosen_supplier() -> tuple[int | None, dict[str, list[str]]]:
 
 
 def _save(listing: Listing | None, supplier_id: int | None, early_errors: dict):
-    values = form_data.values_from_form(request.form)
-    new_images, upload_problems = form_data.store_uploads(
-        request.files.getlist(form_data.UPLOAD_FIELD), supplier_id, values
+    values = form_input.values_from_form(request.form)
+    new_images, upload_problems = form_input.store_uploads(
+        request.files.getlist(form_input.UPLOAD_FIELD), supplier_id, values
     )
     # Keep the uploads even if the rest of the form has errors: the page
     # carries them as hidden fields, so nothing has to be chosen again.
@@ -131,14 +256,14 @@ def _save(listing: Listing | None, supplier_id: int | None, early_errors: dict):
     for sha256 in new_images:
         enqueue_thumbnail(sha256)
 
-    posted = form_data.payload_from_values(values, request.form.get("action"))
+    posted = form_input.payload_from_values(values, request.form.get("action"))
     errors = {**early_errors, **posted.errors}
     if upload_problems:
-        errors[form_data.UPLOAD_FIELD] = upload_problems
+        errors[form_input.UPLOAD_FIELD] = upload_problems
     try:
         data = service.validate_listing(posted.payload)
     except ValidationError as exc:
-        errors.update(form_data.remap_errors(flatten_errors(exc.messages)))
+        errors.update(form_input.remap_errors(flatten_errors(exc.messages)))
         data = None
     if errors or data is None:
         return _render_form(values, errors, listing=listing, status=422)
@@ -161,7 +286,7 @@ def _save(listing: Listing | None, supplier_id: int | None, early_errors: dict):
         return _render_form(values, errors, listing=listing, status=409)
     except ValidationError as exc:
         db.session.rollback()
-        errors = form_data.remap_errors(flatten_errors(exc.messages))
+        errors = form_input.remap_errors(flatten_errors(exc.messages))
         saved = listing if listing is not None and listing.id else None
         return _render_form(values, errors, listing=saved, status=422)
     if listing.status == ListingStatus.SUBMITTED:
@@ -182,11 +307,17 @@ def _expected_revision() -> int | None:
     return revision
 
 
-def _render_form(values: dict, errors: dict[str, list[str]], listing: Listing | None, status=200):
+def _render_form(
+    values: dict,
+    errors: dict[str, list[str]],
+    listing: Listing | None,
+    status: int = 200,
+    focus: str | None = None,
+):
     summary = [
-        {"anchor": form_data.anchor(path), "label": form_data.describe(path), "message": message}
+        {"anchor": form_page.anchor(path), "label": form_page.describe(path), "message": message}
         for path, messages in sorted(
-            errors.items(), key=lambda item: form_data.page_position(item[0])
+            errors.items(), key=lambda item: form_page.page_position(item[0])
         )
         for message in messages
     ]
@@ -194,22 +325,25 @@ def _render_form(values: dict, errors: dict[str, list[str]], listing: Listing | 
         "listings/form.html",
         listing=listing,
         values=values,
-        rows=form_data.rows_to_render(values),
-        images=form_data.image_previews(values),
-        localized=form_data.localized_rows(values),
+        rows=form_page.rows_to_render(values),
+        images=form_page.image_previews(values),
+        localized=form_page.localized_rows(values),
         localized_open=bool(
             any(any(text.values()) for text in values["localized"].values())
             or any(path.startswith("localized") for path in errors)
+            or (focus or "").startswith("localized")
         ),
+        focus=focus,
+        categories=form_page.category_choices(),
         errors=errors,
         summary=summary,
-        labels=form_data.LABELS,
-        columns=form_data.COLUMN_LABELS,
-        row_label=form_data.row_label,
-        row_label_pattern=form_data.row_label_pattern,
-        max_rows=form_data.MAX_ROWS,
-        blank_row=form_data.blank_row,
+        labels=form_page.LABELS,
+        columns=form_page.COLUMN_LABELS,
+        row_label=form_page.row_label,
+        row_label_pattern=form_page.row_label_pattern,
+        max_rows=form_page.MAX_ROWS,
+        blank_row=form_page.blank_row,
         suppliers=_suppliers() if _is_ops() and listing is None else None,
-        upload_field=form_data.UPLOAD_FIELD,
+        upload_field=form_input.UPLOAD_FIELD,
     )
     return body, status

@@ -18,8 +18,14 @@ from flask import current_app
 from connector.fx.resolve import MarketFx
 from connector.markets.model import Market
 from connector.models.offer import OfferStatus
-from connector.offers.formats import digits_of, format_price, format_size, format_weight
+from connector.offers.formats import (
+    format_price,
+    format_size,
+    format_weight,
+    price_digits,
+)
 from connector.offers.listing_data import ListingData
+from connector.offers.localize import term_key
 from connector.pricing.engine import (
     COMPONENTS,
     Landing,
@@ -162,8 +168,7 @@ def build_offer(
         for code in state["missing"]:
             params = {"locale": locale}
             if code == "terms_untranslated":
-                untranslated = (translations.get(locale) or {}).get("untranslated_options", [])
-                params["terms"] = "、".join(untranslated)
+                params.update(_untranslated_params(translations.get(locale) or {}))
             reasons.append(_reason(code, **params))
     document = {
         "listing_id": listing.id,
@@ -227,7 +232,7 @@ def _price_modes(
 
 def _price_variants(costs_by_variant: list, landing: Landing, market: Market) -> list[dict]:
     cache: dict[tuple[Decimal, int], dict] = {}
-    digits = digits_of(market.rounding_step)
+    digits = price_digits(market.currency, market.rounding_step)
     out = []
     for info, costs in costs_by_variant:
         prices = []
@@ -264,6 +269,19 @@ def _price_variants(costs_by_variant: list, landing: Landing, market: Market) ->
 TITLE_LIMIT = 150
 
 
+def _untranslated_params(entry: dict) -> dict:
+    """The terms a locale lacks, and the key of the first: the fix link opens its field."""
+    untranslated = entry.get("untranslated_terms") or entry.get("untranslated_options") or []
+    params = {"terms": "、".join(untranslated)}
+    if untranslated:
+        params["term_key"] = term_key(untranslated[0])
+    return params
+
+
+# What a buyer reads in a locale, besides the measures.
+TEXT_FIELDS = ("title", "description", "terms", "sources", "category", "google_category")
+
+
 def _texts_and_readiness(listing: ListingData, market: Market) -> tuple[dict, dict]:
     """Per locale: the text a buyer reads, and exactly what keeps it from being ready."""
     translations = listing.translations or {}
@@ -280,9 +298,7 @@ def _texts_and_readiness(listing: ListingData, market: Market) -> tuple[dict, di
             }
             missing.append("not_localized")
         else:
-            texts[locale] = {
-                key: entry.get(key) for key in ("title", "description", "terms", "sources")
-            }
+            texts[locale] = {key: entry.get(key) for key in TEXT_FIELDS}
             missing += [f"{field}_untranslated" for field in entry.get("missing", [])]
             if len(entry.get("title") or "") > TITLE_LIMIT:
                 missing.append("title_too_long")

@@ -1,7 +1,8 @@
 """Numbers the way each market reads them (Babel/CLDR). Babel formats; it never rounds.
 
-The market's rounding step decides the digits: VND in thousands shows none,
-MYR in steps of 0.10 shows two.
+Prices show no decimals where the market rounds to whole units (VND, KZT) and
+the currency's own decimals otherwise (MYR two, never one); rates show six
+significant digits.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import functools
 from decimal import Decimal
 
 from babel import Locale, UnknownLocaleError
-from babel.numbers import format_decimal, parse_pattern
+from babel.numbers import format_decimal, get_currency_precision, parse_pattern
 from babel.units import format_unit
 
 
@@ -26,6 +27,26 @@ def babel_locale(locale: str) -> Locale:
 def digits_of(step: Decimal) -> int:
     exponent = step.normalize().as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def price_digits(currency: str, step: Decimal | None = None) -> int:
+    """The decimals every price a person reads shows, in tables and breakdowns alike.
+
+    A market that rounds to whole units (VND to 1,000, KZT to 10) shows none; one
+    that rounds to fractions shows the currency's own decimals: MYR rounded to
+    0.10 reads ``RM152.80``, like the breakdown beside it.
+    """
+    if step is not None and digits_of(step) == 0:
+        return 0
+    return max(get_currency_precision(currency), digits_of(step) if step is not None else 0)
+
+
+def significant(value: Decimal, digits: int = 6) -> str:
+    """``Decimal`` with ``digits`` significant digits, plain (no exponent, no trailing zeros)."""
+    if value == 0:
+        return "0"
+    shown = value.quantize(Decimal(1).scaleb(value.adjusted() - digits + 1))
+    return format(shown.normalize(), "f")
 
 
 @functools.lru_cache(maxsize=65536)

@@ -8,13 +8,16 @@ translate stays in Chinese and is flagged, so the offer is not ready there.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 
 from flask import current_app
 from sqlalchemy import select
 
 from adapters.errors import AdapterError
 from adapters.translation.glossary import default_glossary
+from connector.categories import category_tree, levels
+from connector.categories import language_of as category_language
 from connector.extensions import db
 from connector.markets.registry import markets
 from connector.models import Listing, TranslationMemo
@@ -33,18 +36,48 @@ def market_locales() -> list[str]:
     return seen
 
 
-def _structured_terms(listing: Listing) -> list[str]:
-    """Short values a glossary can know: option names and values, category parts, attributes."""
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+
+
+def has_han(text: str | None) -> bool:
+    """Whether ``text`` holds Chinese characters: then no buyer abroad can read it."""
+    return bool(text) and HAN.search(text) is not None
+
+
+def term_key(term: str) -> str:
+    """A short stable key for a source text: form field names and page anchors use it."""
+    return text_key(term)[:12]
+
+
+def buyer_terms(
+    category: str | None,
+    attributes: Iterable[Mapping],
+    option_pairs: Iterable[tuple[str, str]],
+    customization_names: Iterable[str],
+) -> list[str]:
+    """The short texts a buyer reads beside the title, in page order, once each.
+
+    Only texts with Chinese characters need a translation ("M", "XL", "100%"
+    read the same everywhere); a category from our tree is named by the tree.
+    """
     terms: list[str] = []
-    for variant in listing.variants:
-        for name, value in (variant.options or {}).items():
-            terms += [name, value]
-    if listing.category:
-        terms += [part.strip() for part in listing.category.split(">") if part.strip()]
-    for attribute in listing.attributes or []:
-        terms += [attribute["name"], attribute["value"]]
-    terms += [option.name for option in listing.customizations]
-    return list(dict.fromkeys(term for term in terms if term))
+    if category and category_tree().find(category) is None:
+        terms += levels(category)
+    for attribute in attributes:
+        terms += [attribute.get("name") or "", attribute.get("value") or ""]
+    for name, value in option_pairs:
+        terms += [name, value]
+    terms += list(customization_names)
+    return list(dict.fromkeys(term for term in terms if has_han(term)))
+
+
+def _structured_terms(listing: Listing) -> list[str]:
+    return buyer_terms(
+        listing.category,
+        listing.attributes or [],
+        [pair for variant in listing.variants for pair in (variant.options or {}).items()],
+        [option.name for option in listing.customizations],
+    )
 
 
 def _memo(texts: Iterable[str], target: str) -> dict[str, str]:
@@ -89,53 +122,89 @@ def _machine_translate(texts: list[str], target: str, translator, provider: str)
     return known
 
 
+def _readable(text: str | None) -> str | None:
+    """A translation only counts if it has no Chinese left in it."""
+    return text if text and not has_han(text) else None
+
+
+def _category_text(listing: Listing, locale: str, terms: dict[str, str]) -> dict:
+    """The category in ``locale``: from our tree, else from its levels' translations."""
+    node = category_tree().find(listing.category)
+    if node is not None:
+        return {
+            "category": category_tree().path(node, category_language(locale)),
+            "category_id": node.id,
+            "google_category": node.google_id,
+        }
+    parts = [terms.get(part) for part in levels(listing.category)]
+    text = " > ".join(parts) if parts and all(parts) else None
+    return {"category": text, "category_id": None, "google_category": None}
+
+
 def localize(listing: Listing, translator=None, provider: str = "libretranslate") -> dict:
-    """Texts for every market locale, each with where it came from."""
+    """Texts for every market locale, each with where it came from.
+
+    A person's text first, then the glossary, then machine translation; a
+    text that still holds Chinese is missing, and the locale is not ready.
+    """
     glossary = default_glossary()
     terms = _structured_terms(listing)
-    option_terms = {
-        text
-        for variant in listing.variants
-        for pair in (variant.options or {}).items()
-        for text in pair
-    }
     result: dict[str, dict] = {}
     for locale in market_locales():
         person = (listing.localized or {}).get(locale) or {}
-        glossed = {term: glossary.translate_value(term, locale) for term in terms}
+        own_terms = {
+            term: text
+            for term, text in (person.get("terms") or {}).items()
+            if _readable(text) is not None
+        }
+        glossed = {
+            term: _readable(glossary.translate_value(term, locale))
+            for term in terms
+            if term not in own_terms
+        }
         to_machine = [term for term, value in glossed.items() if value is None]
         for field in ("title_zh", "description_zh"):
             text = getattr(listing, field) or ""
-            if text and not person.get(field.removesuffix("_zh")):
+            if text and not _readable(person.get(field.removesuffix("_zh"))):
                 to_machine.append(text)
-        machine = _machine_translate(list(dict.fromkeys(to_machine)), locale, translator, provider)
-        entry: dict = {"terms": {}, "sources": {}, "missing": []}
+        machine = {
+            text: translated
+            for text, translated in _machine_translate(
+                list(dict.fromkeys(to_machine)), locale, translator, provider
+            ).items()
+            if _readable(translated) is not None
+        }
+        entry: dict = {"terms": {}, "term_sources": {}, "sources": {}, "missing": []}
         for field in ("title", "description"):
             original = getattr(listing, f"{field}_zh") or ""
-            if person.get(field):
+            if _readable(person.get(field)):
                 entry[field], entry["sources"][field] = person[field], "exporter"
             elif not original:
                 entry[field], entry["sources"][field] = "", "empty"
             elif original in machine:
                 entry[field], entry["sources"][field] = machine[original], "machine"
+            elif not has_han(original):
+                entry[field], entry["sources"][field] = original, "same"
             else:
                 entry[field], entry["sources"][field] = original, "untranslated"
                 entry["missing"].append(field)
         untranslated_terms = []
         for term in terms:
-            if glossed[term] is not None:
-                entry["terms"][term] = glossed[term]
-            elif term in machine:
-                entry["terms"][term] = machine[term]
+            for source, found in (
+                ("exporter", own_terms.get(term)),
+                ("glossary", glossed.get(term)),
+                ("machine", machine.get(term)),
+            ):
+                if found is not None:
+                    entry["terms"][term], entry["term_sources"][term] = found, source
+                    break
             else:
                 untranslated_terms.append(term)
-        # Untranslated option names and values block the locale (buyers choose by
-        # them); an untranslated attribute or category stays in Chinese but does not.
-        untranslated_options = [term for term in untranslated_terms if term in option_terms]
-        if untranslated_options:
-            entry["missing"].append("terms")
-            entry["untranslated_options"] = untranslated_options
+        entry.update(_category_text(listing, locale, entry["terms"]))
+        # Every text a buyer reads must be in the buyer's language: option names and
+        # values, attributes, customization names and the category all block.
         if untranslated_terms:
+            entry["missing"].append("terms")
             entry["untranslated_terms"] = untranslated_terms
         result[locale] = entry
     return result

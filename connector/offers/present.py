@@ -6,8 +6,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
-from connector.offers.formats import babel_locale, format_price
-from connector.pricing.engine import minor_unit
+from connector.offers.formats import babel_locale, format_price, price_digits, significant
 
 COMPONENT_LABELS = {
     "goods": _l("Goods"),
@@ -49,8 +48,8 @@ REASONS = {
         "localized.%(locale)s.description",
     ),
     "terms_untranslated": (
-        _l("These option names or values have no translation yet: %(terms)s."),
-        "variants",
+        _l("These texts have no translation yet: %(terms)s."),
+        "localized.%(locale)s.terms.%(term_key)s",
     ),
     "title_too_long": (
         _l("The title is longer than 150 characters."),
@@ -77,13 +76,18 @@ def reason_field(reason: dict) -> str | None:
     _message, field = REASONS.get(reason["code"], (None, None))
     if field is None:
         return None
-    return field % (reason.get("params") or {}) if "%(" in field else field
+    params = reason.get("params") or {}
+    try:
+        return field % params if "%(" in field else field
+    except (KeyError, ValueError, TypeError):
+        # A reason stored before its params named the exact field: its language's texts.
+        return f"localized.{params['locale']}" if "locale" in params else None
 
 
-def money(amount: str | Decimal, currency: str, locale: str) -> str:
-    value = Decimal(amount)
-    digits = -minor_unit(currency).as_tuple().exponent
-    return format_price(value, currency, str(babel_locale(locale)), digits)
+def money(amount: str | Decimal, currency: str, locale: str, step: Decimal | None = None) -> str:
+    """An amount as the price table beside it shows prices (``step``: the market's rounding)."""
+    digits = price_digits(currency, step)
+    return format_price(Decimal(amount), currency, str(babel_locale(locale)), digits)
 
 
 def breakdown_rows(document: dict, variant_index: int = 0, tier_index: int = 0) -> list[dict]:
@@ -110,11 +114,7 @@ def breakdown_rows(document: dict, variant_index: int = 0, tier_index: int = 0) 
 
 def rate_text(rate: str) -> str:
     """A rate for people: six significant digits (the stored rate keeps them all)."""
-    value = Decimal(rate)
-    if value == 0:
-        return "0"
-    shown = value.quantize(Decimal(1).scaleb(value.adjusted() - 5))
-    return format(shown.normalize(), "f")
+    return significant(Decimal(rate))
 
 
 def rate_age(as_of: str) -> str:

@@ -16,6 +16,7 @@ from connector.fx import quarantine
 from connector.markets.registry import markets
 from connector.models import FxProviderState, FxRate, FxRateStatus, User
 from connector.models.types import utcnow
+from connector.offers.formats import significant
 from connector.offers.service import fx_for
 from connector.ops import fx_actions
 from connector.ops.blueprint import bp, web_actor
@@ -33,6 +34,11 @@ MIN_RATE = Decimal("0.0000000001")
 def plain_decimal(value: Decimal) -> str:
     """``3450.5000000000`` as ``3450.5`` (never ``3.4505E+3``)."""
     return format(Decimal(value).normalize(), "f")
+
+
+def rate_shown(value: Decimal) -> str:
+    """A rate for reading: six significant digits (a crossed rate carries 28)."""
+    return significant(Decimal(value))
 
 
 def status_label(status: str) -> str:
@@ -94,6 +100,7 @@ def _render(values: dict, errors: dict, status: int = 200):
         errors=errors,
         now=now,
         plain=plain_decimal,
+        rate_shown=rate_shown,
     )
     return body, status
 

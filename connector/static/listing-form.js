@@ -116,7 +116,30 @@
     });
   }
 
+  // A link to a field (#f-localized-vi_VN-title) must land on it even inside a closed
+  // <details>: open every enclosing one, then bring the field into view and focus it.
+  // Without this script, "what to fix" links still work: the server opens the section
+  // and marks the field autofocus (?focus=).
+  function revealTarget() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (!target) {
+      return false;
+    }
+    for (var el = target.parentElement; el; el = el.parentElement) {
+      if (el.tagName === "DETAILS") {
+        el.open = true;
+      }
+    }
+    target.scrollIntoView({ block: "center" });
+    if (typeof target.focus === "function") {
+      target.focus({ preventScroll: true });
+    }
+    return true;
+  }
+
   function init() {
+    window.addEventListener("hashchange", revealTarget);
     document.querySelectorAll("[data-rows]").forEach(setUp);
     document.querySelectorAll('[name^="option_names."]').forEach(function (input) {
       input.addEventListener("input", applyOptionNames);
@@ -125,6 +148,8 @@
     var summary = document.getElementById("error-summary");
     if (summary) {
       summary.focus();
+    } else {
+      revealTarget();
     }
   }
 

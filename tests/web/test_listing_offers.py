@@ -33,7 +33,7 @@ def test_held_offer_links_to_the_field_that_fixes_it(
     page = get_page(exporter, "/listings/1")
     assert "On hold" in page.html
     assert "Add the HS code: the import duty depends on it." in page.html
-    assert "/listings/1/edit#f-hs_code" in page.html
+    assert "/listings/1/edit?focus=hs_code#f-hs_code" in page.html
 
 
 def test_page_in_chinese_shows_the_offer_section_translated(

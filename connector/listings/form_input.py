@@ -1,4 +1,4 @@
-"""The listing form: posted fields to the API's input dict, and listings back to form values.
+"""The listing form's data: posted fields to the API's input dict, and listings back to form values.
 
 Inputs are named by the dotted paths the schema uses for its errors
 (``price_tiers.1.unit_price``), so an error lands beside the field that caused
@@ -12,16 +12,12 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from babel import Locale, UnknownLocaleError
-from flask import current_app, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
-from connector.extensions import db
 from connector.listings.images import ImageRejected, store_image
-from connector.models import Listing, ListingStatus, StoredImage
+from connector.models import Listing, ListingStatus
+from connector.offers.localize import buyer_terms, term_key
 
 SCALARS = (
     "title_zh",
@@ -46,10 +42,6 @@ ROW_FIELDS = {
     "variants": ("sku", "price", "price_delta", "stock"),
     "customizations": ("name", "extra_unit_cost", "extra_moq"),
 }
-# Blank rows a page shows at least, so the form works without JavaScript.
-MIN_ROWS = {"attributes": 1, "price_tiers": 3, "variants": 1, "customizations": 1}
-# The schema's list limits, so the "Add" buttons stop where the server would.
-MAX_ROWS = {"attributes": 50, "price_tiers": 10, "variants": 200, "customizations": 20}
 OPTION_SLOTS = 3  # like Option1..Option3 Name in a shop import
 OPTION_NAME_MAX = 40
 UPLOAD_FIELD = "image_files"
@@ -62,59 +54,12 @@ _LOCALIZED_KEY = re.compile(
     r"^localized\.([A-Za-z]{2,3}(?:_[A-Za-z0-9]{2,8}){0,2})\.(title|description)$"
 )
 LOCALIZED_FIELDS = ("title", "description")
-
-LABELS = {
-    "supplier_id": _l("Factory"),
-    "title_zh": _l("Title (Chinese)"),
-    "description_zh": _l("Description (Chinese)"),
-    "category": _l("Category"),
-    "hs_code": _l("HS code"),
-    "weight_g": _l("Packed weight (g)"),
-    "length_cm": _l("Length (cm)"),
-    "width_cm": _l("Width (cm)"),
-    "height_cm": _l("Height (cm)"),
-    "units_per_carton": _l("Pieces per carton"),
-    "carton_length_cm": _l("Carton length (cm)"),
-    "carton_width_cm": _l("Carton width (cm)"),
-    "carton_height_cm": _l("Carton height (cm)"),
-    "carton_weight_g": _l("Full carton weight (g)"),
-    "lead_time_days": _l("Lead time (days)"),
-    "moq": _l("Minimum order quantity"),
-    "attributes": _l("Attributes"),
-    "price_tiers": _l("Price tiers"),
-    "variants": _l("Variants"),
-    "customizations": _l("Customization options"),
-    "images": _l("Images"),
-    "image_files": _l("Upload images"),
-    "localized": _l("Own translations"),
-    "option_names": _l("Option names"),
-    "status": _l("Status"),
-}
-ROW_LABELS = {
-    "attributes": _l("Attribute %(n)s"),
-    "price_tiers": _l("Tier %(n)s"),
-    "variants": _l("Variant %(n)s"),
-    "customizations": _l("Customization %(n)s"),
-    "images": _l("Image %(n)s"),
-}
-COLUMN_LABELS = {
-    "attributes.name": _l("Name"),
-    "attributes.value": _l("Value"),
-    "price_tiers.min_qty": _l("From quantity"),
-    "price_tiers.unit_price": _l("Unit price (CNY)"),
-    "variants.sku": _l("SKU"),
-    "variants.options": _l("Option values"),
-    "variants.price": _l("Own price"),
-    "variants.price_delta": _l("Price change"),
-    "variants.stock": _l("Stock"),
-    "customizations.name": _l("Name"),
-    "customizations.extra_unit_cost": _l("Extra cost per unit (CNY)"),
-    "customizations.extra_moq": _l("Extra minimum order"),
-    "images.sha256": _l("Uploaded image"),
-    "images.url": _l("Image address (URL)"),
-    "localized.title": _l("Title"),
-    "localized.description": _l("Description"),
-}
+# A translated short text: localized.<locale>.terms.<key>, its Chinese source in
+# term_sources.<key> (a hidden field), so names stay short and free of punctuation.
+_LOCALIZED_TERM_KEY = re.compile(
+    r"^localized\.([A-Za-z]{2,3}(?:_[A-Za-z0-9]{2,8}){0,2})\.terms\.([0-9a-f]{12})$"
+)
+_TERM_SOURCE_KEY = re.compile(r"^term_sources\.([0-9a-f]{12})$")
 
 
 @dataclass
@@ -190,18 +135,72 @@ def values_from_form(form: Mapping[str, str]) -> dict:
         if ref["sha256"] or ref["url"]:
             images.append(ref)
     values["images"] = images
-    values["localized"] = _localized_from_form(form)
+    values["localized"] = localized_from_form(form)
     return values
 
 
-def _localized_from_form(form: Mapping[str, str]) -> dict[str, dict[str, str]]:
-    texts: dict[str, dict[str, str]] = {}
+def localized_from_form(form: Mapping[str, str]) -> dict[str, dict]:
+    texts: dict[str, dict] = {}
+    sources = {}
+    for key in form:
+        match = _TERM_SOURCE_KEY.match(key)
+        if match and term_key(_text(form.get(key))) == match.group(1):
+            sources[match.group(1)] = _text(form.get(key))
     for key in form:
         match = _LOCALIZED_KEY.match(key)
         if match:
-            text = texts.setdefault(match.group(1), dict.fromkeys(LOCALIZED_FIELDS, ""))
+            text = texts.setdefault(match.group(1), _blank_localized())
             text[match.group(2)] = _text(form.get(key))
+            continue
+        match = _LOCALIZED_TERM_KEY.match(key)
+        if match and match.group(2) in sources:
+            text = texts.setdefault(match.group(1), _blank_localized())
+            text["terms"][sources[match.group(2)]] = _text(form.get(key)).strip()
     return texts
+
+
+def merge_localized(stored: dict, posted: dict) -> dict:
+    """The stored own texts with the posted ones laid over: an emptied field is removed.
+
+    Only the texts the page showed are posted, so the others are kept as they are.
+    """
+    merged = {locale: copy_localized(text) for locale, text in stored.items()}
+    for locale, text in posted.items():
+        entry = merged.setdefault(locale, _blank_localized())
+        entry.update({name: text[name] for name in LOCALIZED_FIELDS if name in text})
+        entry["terms"].update(text.get("terms") or {})
+    result = {}
+    for locale, text in merged.items():
+        entry = {name: text[name] for name in LOCALIZED_FIELDS if text.get(name)}
+        terms = {source: own for source, own in text["terms"].items() if own}
+        if terms:
+            entry["terms"] = terms
+        if entry:
+            result[locale] = entry
+    return result
+
+
+def copy_localized(text: dict) -> dict:
+    return {**text, "terms": dict(text.get("terms") or {})}
+
+
+def _blank_localized() -> dict:
+    return {**dict.fromkeys(LOCALIZED_FIELDS, ""), "terms": {}}
+
+
+def form_terms(values: dict) -> list[str]:
+    """The short texts of the listing as the form holds it, that need translating."""
+    pairs = []
+    for row in values["variants"]:
+        for name, value in zip(values["option_names"], row["option_values"], strict=False):
+            if name.strip() and value.strip():
+                pairs.append((name.strip(), value.strip()))
+    return buyer_terms(
+        values.get("category", "").strip() or None,
+        [{k: row.get(k, "").strip() for k in ("name", "value")} for row in values["attributes"]],
+        pairs,
+        [row.get("name", "").strip() for row in values["customizations"]],
+    )
 
 
 def _present(row: Mapping[str, str], names: Iterable[str]) -> dict:
@@ -256,11 +255,14 @@ def payload_from_values(values: dict, action: str | None) -> PostedListing:
     payload["images"] = [
         {key: ref[key] for key in ("sha256", "url") if ref.get(key)} for ref in values["images"]
     ]
-    payload["localized"] = {
-        locale: _present(text, LOCALIZED_FIELDS)
-        for locale, text in values["localized"].items()
-        if not _blank(list(text.values()))
-    }
+    payload["localized"] = {}
+    for locale, text in values["localized"].items():
+        entry = _present(text, LOCALIZED_FIELDS)
+        terms = {source: own for source, own in (text.get("terms") or {}).items() if own}
+        if terms:
+            entry["terms"] = terms
+        if entry:
+            payload["localized"][locale] = entry
     return PostedListing(values=values, payload=payload, errors=errors)
 
 
@@ -293,6 +295,7 @@ def store_uploads(
 
 
 # marshmallow reports a Dict's errors under "key" and "value"; the form has neither.
+_TERM_ERROR = re.compile(r"^(localized\.[^.]+)\.value\.terms\.(.+)\.(key|value)$")
 _REMAP = (
     (re.compile(r"^(variants\.\d+\.options)\..+$"), r"\1"),
     (re.compile(r"^(localized\.[^.]+)\.value\.(title|description)$"), r"\1.\2"),
@@ -305,8 +308,11 @@ def remap_errors(errors: Mapping[str, list[str]]) -> dict[str, list[str]]:
     mapped: dict[str, list[str]] = {}
     for key, messages in errors.items():
         target = key
+        term = _TERM_ERROR.match(key)
+        if term:
+            target = f"{term.group(1)}.terms.{term_key(term.group(2))}"
         for pattern, replacement in _REMAP:
-            if pattern.match(key):
+            if not term and pattern.match(key):
                 target = pattern.sub(replacement, key)
                 break
         bucket = mapped.setdefault(target, [])
@@ -351,7 +357,10 @@ def values_from_listing(listing: Listing) -> dict:
         {"sha256": ref.get("sha256") or "", "url": ref.get("url") or ""} for ref in data["images"]
     ]
     values["localized"] = {
-        locale: {name: text.get(name) or "" for name in LOCALIZED_FIELDS}
+        locale: {
+            **{name: text.get(name) or "" for name in LOCALIZED_FIELDS},
+            "terms": dict(text.get("terms") or {}),
+        }
         for locale, text in (data.get("localized") or {}).items()
     }
     return values
@@ -373,152 +382,3 @@ def blank_row(section: str, option_slots: int = OPTION_SLOTS) -> dict:
     if section == "variants":
         row["option_values"] = [""] * option_slots
     return row
-
-
-def rows_to_render(values: dict) -> dict[str, list[dict]]:
-    """Each row section padded with blank rows up to its minimum."""
-    slots = len(values["option_names"])
-    padded = {}
-    for section in ROW_FIELDS:
-        rows = list(values[section])
-        rows += [blank_row(section, slots) for _ in range(MIN_ROWS[section] - len(rows))]
-        padded[section] = rows
-    return padded
-
-
-def _market_locales() -> list[str]:
-    from connector.offers.localize import market_locales
-
-    try:
-        return market_locales()
-    except KeyError:  # markets not loaded in this app
-        current_app.logger.warning("no markets loaded; the form offers no own translations")
-        return []
-
-
-def language_name(locale: str) -> str:
-    """``ru_KZ`` as the reader's language names it: "Russian (Kazakhstan)", "俄语 (哈萨克斯坦)"."""
-    reader = Locale.parse(str(get_locale() or "en"))
-    try:
-        return Locale.parse(locale).get_display_name(reader) or locale
-    except (UnknownLocaleError, ValueError):
-        # CLDR lacks some pairs (ru_UZ); name the language and the country separately.
-        language, _sep, territory = locale.partition("_")
-        try:
-            name = Locale.parse(language).get_display_name(reader) or language
-        except (UnknownLocaleError, ValueError):
-            return locale
-        return f"{name} ({reader.territories.get(territory, territory)})" if territory else name
-
-
-def localized_rows(values: dict) -> list[dict]:
-    """One row per market language (and any language the listing already has text for)."""
-    locales = list(dict.fromkeys([*_market_locales(), *values["localized"]]))
-    return [
-        {
-            "locale": locale,
-            "name": language_name(locale),
-            **{
-                name: values["localized"].get(locale, {}).get(name, "") for name in LOCALIZED_FIELDS
-            },
-        }
-        for locale in locales
-    ]
-
-
-def image_previews(values: dict) -> list[dict]:
-    """The image rows with where to show each one from (thumbnail once it is ready)."""
-    previews = []
-    for ref in values["images"]:
-        # External addresses are not loaded into our pages; only our own files are.
-        preview = None
-        sha = ref.get("sha256")
-        if sha:
-            stored = db.session.get(StoredImage, sha) if len(sha) == 64 else None
-            if stored is not None:
-                endpoint = "images.thumbnail" if stored.has_thumbnail else "images.original"
-                preview = url_for(endpoint, sha256=stored.sha256)
-        previews.append({**ref, "preview": preview})
-    return previews
-
-
-def row_label(section: str, index) -> str:
-    """The legend of one row: "Tier 2"; a template row (index not a number) says "Tier …"."""
-    number = index + 1 if isinstance(index, int) else "…"
-    return str(ROW_LABELS[section]) % {"n": number}
-
-
-def row_label_pattern(section: str) -> str:
-    """The legend with its number left open, for the script that adds rows."""
-    return str(ROW_LABELS[section])
-
-
-def describe(path: str) -> str:
-    """A person's name for an error path: ``price_tiers.1.unit_price`` → "Tier 2: Unit price"."""
-    parts = path.split(".")
-    if path in LABELS:
-        return str(LABELS[path])
-    if parts[0] == "option_names" and len(parts) == 2 and parts[1].isdigit():
-        return _("Option %(n)s name", n=int(parts[1]) + 1)
-    if parts[0] == "localized" and len(parts) == 3:
-        column = COLUMN_LABELS.get(f"localized.{parts[2]}")
-        return f"{language_name(parts[1])}: {column}" if column else language_name(parts[1])
-    if parts[0] in ROW_LABELS and len(parts) >= 2 and parts[1].isdigit():
-        row = str(ROW_LABELS[parts[0]]) % {"n": int(parts[1]) + 1}
-        column = COLUMN_LABELS.get(f"{parts[0]}.{parts[2]}") if len(parts) > 2 else None
-        return f"{row}: {column}" if column else row
-    if path == "_schema":
-        return ""
-    return path
-
-
-# The order fields appear in on the page, so the error summary reads top to bottom.
-PAGE_ORDER = (
-    "supplier_id",
-    "title_zh",
-    "category",
-    "description_zh",
-    "attributes",
-    "localized",
-    "moq",
-    "price_tiers",
-    "option_names",
-    "variants",
-    "customizations",
-    "weight_g",
-    "lead_time_days",
-    "hs_code",
-    "length_cm",
-    "width_cm",
-    "height_cm",
-    "units_per_carton",
-    "carton_length_cm",
-    "carton_width_cm",
-    "carton_height_cm",
-    "carton_weight_g",
-    "images",
-    UPLOAD_FIELD,
-)
-_VARIANT_COLUMNS = ("sku", "option_values", "options", "price", "price_delta", "stock")
-
-
-def page_position(path: str) -> tuple:
-    """Sort key: where the field of an error path sits on the page."""
-    parts = path.split(".")
-    head = PAGE_ORDER.index(parts[0]) if parts[0] in PAGE_ORDER else len(PAGE_ORDER)
-    row = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else -1
-    columns = _VARIANT_COLUMNS if parts[0] == "variants" else ROW_FIELDS.get(parts[0], ())
-    column = columns.index(parts[2]) if len(parts) > 2 and parts[2] in columns else -1
-    return head, row, column
-
-
-def anchor(path: str) -> str:
-    """The id of the element an error summary entry links to."""
-    parts = path.split(".")
-    if len(parts) == 3 and parts[0] == "variants" and parts[2] == "options":
-        return f"f-variants-{parts[1]}-option_values-0"
-    if len(parts) == 1 and parts[0] in ROW_LABELS:
-        return f"section-{parts[0]}"
-    if path == "_schema":
-        return "listing-form"
-    return "f-" + path.replace(".", "-")
