@@ -15,6 +15,7 @@ from connector.models.fulfilment import (
 from connector.models.fx import FxProviderState, FxRate, FxRateStatus
 from connector.models.listing import (
     Customization,
+    ImageOwner,
     Listing,
     ListingImage,
     ListingStatus,
@@ -34,6 +35,7 @@ __all__ = [
     "FxRate",
     "FxRateStatus",
     "IdempotencyRecord",
+    "ImageOwner",
     "Listing",
     "ListingImage",
     "ListingStatus",

@@ -49,6 +49,9 @@ class User(UserMixin, db.Model):
     # Sellers read only these markets' offers (codes such as "VN"); empty for other roles.
     markets: Mapped[list] = mapped_column(JSON, default=list)
     is_active_account: Mapped[bool] = mapped_column(default=True)
+    # Part of every session cookie; bumped to end all of the user's sessions at once
+    # (sign-out, a new password, switched off): an old cookie no longer matches.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     supplier: Mapped[Supplier | None] = relationship(back_populates="users")
