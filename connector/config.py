@@ -134,6 +134,12 @@ def _settings(env: Mapping[str, str], instance_path: Path, overrides: Mapping) -
         "RATELIMIT_HEADERS_ENABLED": False,
         # If Redis is down, serve rather than fail; the limit is a guard, not a gate.
         "RATELIMIT_SWALLOW_ERRORS": True,
+        # Failed sign-ins allowed per account and per client address within the window.
+        "LOGIN_THROTTLE": {
+            "per_account": _int(env, "LOGIN_FAILURES_PER_ACCOUNT", 5),
+            "per_address": _int(env, "LOGIN_FAILURES_PER_ADDRESS", 20),
+            "window_seconds": _int(env, "LOGIN_FAILURE_WINDOW_SECONDS", 900),
+        },
         "JOB_TIMEOUT_SECONDS": _int(env, "JOB_TIMEOUT_SECONDS", 300),
         # Whole request bodies; a larger body is a 413.
         "MAX_CONTENT_LENGTH": max_upload_mb * 1024 * 1024,
