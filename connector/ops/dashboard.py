@@ -32,6 +32,7 @@ from connector.errors import handle_http_exception
 from connector.models import Role
 from connector.ops import audit
 from connector.ops.blueprint import require_ops, web_actor
+from connector.security_headers import allow_trusted_inline_scripts
 
 URL_PREFIX = "/ops/rq"
 BLUEPRINT = rq_dashboard.blueprint.name
@@ -108,7 +109,8 @@ def _after(response):
             httponly=False,  # the dashboard's script reads it
         )
     response.headers.setdefault("Cache-Control", "no-store")
-    return response
+    # Its pages start with inline scripts and build rows with Underscore templates.
+    return allow_trusted_inline_scripts(response, allow_eval=True)
 
 
 def mount(app) -> None:
