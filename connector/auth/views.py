@@ -22,7 +22,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import func, select
 
 from connector.auth import throttle
-from connector.auth.passwords import verify_password
+from connector.auth.passwords import WeakPassword, check_rules, verify_password
 from connector.auth.tokens import issue_token, revoke_token, tokens_of
 from connector.extensions import db, login_manager
 from connector.i18n import available_locales
@@ -110,12 +110,8 @@ def login():
             except _SignInRefused as refused:
                 errors[refused.field] = [refused.message]
             else:
-                lang = session.get("lang")
                 # A fresh session at sign-in: nothing from before carries over but the language.
-                session.clear()
-                if lang:
-                    session["lang"] = lang
-                login_user(user)
+                _sign_in_again(user)
                 return redirect(next_url or _home_for(user))
     status = 422 if errors else 200
     return render_template("login.html", email=email, errors=errors, next_url=next_url), status
@@ -160,6 +156,46 @@ def logout():
         session["lang"] = lang
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
+
+
+def _sign_in_again(user: User) -> None:
+    """A fresh session for ``user`` (in its current epoch), keeping only the language."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        user = current_user._get_current_object()
+        address = request.remote_addr
+        current = request.form.get("current_password", "")
+        new = request.form.get("new_password", "")
+        try:
+            # A borrowed session must not become a way to guess the password.
+            throttle.check(user.email, address)
+            if not verify_password(user, current):
+                throttle.record_failure(user.email, address)
+                errors["current_password"] = [_("This is not your current password.")]
+            check_rules(new, user.email)
+        except throttle.Throttled:
+            errors["current_password"] = [_("Too many failed attempts. Try again later.")]
+        except WeakPassword as weak:
+            errors["new_password"] = [str(weak.message)]
+        if not errors:
+            user.set_password(new)
+            db.session.commit()
+            # Every session ended with the old password; this one carries on.
+            _sign_in_again(user)
+            flash(_("Your password is changed; you are signed out everywhere else."), "success")
+            return redirect(url_for("auth.password"))
+    status = 422 if errors else 200
+    return render_template("account/password.html", errors=errors), status
 
 
 def _without_lang(target: str) -> str:

@@ -176,3 +176,41 @@ def test_the_cli_accepts_a_good_password(runner):
 def test_changing_to_a_weak_password_is_refused(runner, demo):
     refused = runner.invoke(args=["users", "password", "--email", EXPORTER, "--password", "123"])
     assert refused.exit_code != 0 and "at least 10" in refused.output
+
+
+# --- changing the password on its page ----------------------------------------------------
+
+
+def change_password(client, current: str, new: str):
+    page = get_page(client, "/account/password")
+    return client.post(
+        "/account/password",
+        data={"csrf_token": page.csrf(), "current_password": current, "new_password": new},
+    )
+
+
+def test_changing_the_password_keeps_this_session_and_ends_the_others(app, client, demo):
+    sign_in(client, EXPORTER, demo["password"])
+    copied = session_cookie(client)
+    response = change_password(client, demo["password"], "a-brand-new-secret")
+    assert response.status_code == 302
+    assert client.get("/listings").status_code == 200
+    assert replay(app, copied).status_code == 302
+    client.post("/logout", data={"csrf_token": get_page(client, "/listings").csrf()})
+    sign_in(client, EXPORTER, "a-brand-new-secret")
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "field", "says"),
+    [
+        ("not-my-password", "a-brand-new-secret", "current_password", "not your current"),
+        (None, "short", "new_password", "at least 10"),
+        (None, EXPORTER, "new_password", "email"),
+    ],
+)
+def test_password_page_shows_each_error_beside_its_field(client, demo, current, new, field, says):
+    sign_in(client, EXPORTER, demo["password"])
+    response = change_password(client, current or demo["password"], new)
+    assert response.status_code == 422
+    assert says in Page(response.get_data(as_text=True)).error_beside(field)
+    assert client.get("/listings").status_code == 200  # nothing changed, still signed in
