@@ -8,7 +8,7 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
-from connector import config, json_input
+from connector import config, json_input, security_headers
 
 
 class IdConverter(IntegerConverter):
@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _check_deployment(app)
     _load_markets(app)
     _register_blueprints(app)
+    security_headers.init_app(app)
     app.add_url_rule("/favicon.ico", "favicon", _favicon)
     return app
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
+from flask_babel import force_locale
 from sqlalchemy import select
 
+from connector.auth.passwords import WeakPassword, check_rules
 from connector.auth.tokens import issue_token
 from connector.extensions import db
 from connector.models import Role, Supplier, User
@@ -39,6 +41,7 @@ def users_create(
     """Create a user; exporters belong to a supplier."""
     if db.session.execute(select(User).where(User.email == email)).first():
         raise click.ClickException(f"{email} already exists")
+    _check_password(password, email)
     supplier = None
     if role == Role.EXPORTER:
         if not supplier_name:
@@ -51,6 +54,30 @@ def users_create(
     db.session.add(user)
     db.session.commit()
     click.echo(f"created {role} {email} (id {user.id})")
+
+
+@users_cli.command("password")
+@click.option("--email", required=True)
+@click.password_option()
+def users_password(email: str, password: str) -> None:
+    """Set a user's password; every session the user has open ends."""
+    user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+    if user is None:
+        raise click.ClickException(f"no user {email}")
+    _check_password(password, email)
+    user.set_password(password)
+    db.session.commit()
+    click.echo(f"password changed for {email}; its sessions are signed out")
+
+
+def _check_password(password: str, email: str) -> None:
+    try:
+        check_rules(password, email)
+    except WeakPassword as weak:
+        # The command line speaks English, like the rest of its messages.
+        with force_locale("en"):
+            message = str(weak.message)
+        raise click.BadParameter(message, param_hint="'--password'") from weak
 
 
 @users_cli.command("token")

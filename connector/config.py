@@ -144,10 +144,19 @@ def _settings(env: Mapping[str, str], instance_path: Path, overrides: Mapping) -
         "RATELIMIT_HEADERS_ENABLED": False,
         # If Redis is down, serve rather than fail; the limit is a guard, not a gate.
         "RATELIMIT_SWALLOW_ERRORS": True,
+        # Failed sign-ins allowed per account and per client address within the window.
+        "LOGIN_THROTTLE": {
+            "per_account": _int(env, "LOGIN_FAILURES_PER_ACCOUNT", 5),
+            "per_address": _int(env, "LOGIN_FAILURES_PER_ADDRESS", 20),
+            "window_seconds": _int(env, "LOGIN_FAILURE_WINDOW_SECONDS", 900),
+        },
         "JOB_TIMEOUT_SECONDS": _int(env, "JOB_TIMEOUT_SECONDS", 300),
         # Whole request bodies; a larger body is a 413.
         "MAX_CONTENT_LENGTH": max_upload_mb * 1024 * 1024,
         "IMAGE_MAX_BYTES": _int(env, "IMAGE_MAX_KB", 5 * 1024) * 1024,
+        # Pixels, not bytes, are what decoding costs (4 bytes each, and more to scale):
+        # 40 MP is a large camera photo and about 160 MB in a worker.
+        "IMAGE_MAX_PIXELS": _int(env, "IMAGE_MAX_MEGAPIXELS", 40) * 1_000_000,
         "IMAGE_DIR": str(instance_path / "images"),
         "BABEL_DEFAULT_LOCALE": env.get(PREFIX + "DEFAULT_LOCALE", "zh_Hans"),
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "locales"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 from connector.extensions import babel
@@ -36,6 +36,9 @@ def _match(tag: str | None) -> str | None:
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        # The CLI and jobs: no visitor to ask.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and getattr(current_user, "is_authenticated", False):
         chosen = _match(current_user.locale)
         if chosen:

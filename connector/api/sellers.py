@@ -150,6 +150,9 @@ def update_seller(args: dict, seller_id: int, user: User):
     if "markets" in args:
         seller.markets = sorted(set(args["markets"]))
     if "active" in args:
+        if seller.is_active_account and not args["active"]:
+            # Switched off: its web sessions end too (its keys stop by the active check).
+            seller.end_sessions()
         seller.is_active_account = args["active"]
     db.session.commit()
     after = {"markets": list(seller.markets or []), "active": seller.is_active_account}

@@ -19,12 +19,17 @@ from connector.params import whole_number
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    number = whole_number(user_id, 1)
-    if number is None:
+def _load_user(session_id: str) -> User | None:
+    """The user of a session cookie (``"<id>:<epoch>"``, see ``User.get_id``), if the
+    user is active and has not ended its sessions since (sign-out, new password)."""
+    user_id, _sep, epoch = (session_id or "").partition(":")
+    number, issued_epoch = whole_number(user_id, 1), whole_number(epoch)
+    if number is None or issued_epoch is None:
         return None
     user = db.session.get(User, number)
-    return user if user is not None and user.is_active else None
+    if user is None or not user.is_active or user.session_epoch != issued_epoch:
+        return None
+    return user
 
 
 LAST_USED_GRANULARITY = timedelta(minutes=1)

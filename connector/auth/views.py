@@ -21,6 +21,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import func, select
 
+from connector.auth import throttle
+from connector.auth.passwords import WeakPassword, check_rules, verify_password
 from connector.auth.tokens import issue_token, revoke_token, tokens_of
 from connector.extensions import db, login_manager
 from connector.i18n import available_locales
@@ -93,34 +95,107 @@ def login():
         if not password:
             errors["password"] = [_("Enter your password.")]
         if not errors:
-            user = db.session.execute(
-                select(User).where(func.lower(User.email) == email.lower())
-            ).scalar_one_or_none()
-            if user is None or not user.check_password(password):
-                errors["password"] = [_("The email address or password is not right.")]
-            elif not user.is_active:
-                errors["email"] = [_("This account is switched off. Ask ops to switch it on.")]
+            try:
+                user = _sign_in(email, password)
+            except throttle.Throttled as refused:
+                minutes = max(1, -(-refused.retry_after // 60))
+                errors["password"] = [
+                    _(
+                        "Too many failed attempts. Try again in %(minutes)d minutes.",
+                        minutes=minutes,
+                    )
+                ]
+                body = render_template("login.html", email=email, errors=errors, next_url=next_url)
+                return body, 429, {"Retry-After": str(refused.retry_after)}
+            except _SignInRefused as refused:
+                errors[refused.field] = [refused.message]
             else:
-                lang = session.get("lang")
                 # A fresh session at sign-in: nothing from before carries over but the language.
-                session.clear()
-                if lang:
-                    session["lang"] = lang
-                login_user(user)
+                _sign_in_again(user)
                 return redirect(next_url or _home_for(user))
     status = 422 if errors else 200
     return render_template("login.html", email=email, errors=errors, next_url=next_url), status
 
 
+class _SignInRefused(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def _sign_in(email: str, password: str) -> User:
+    """The user these credentials open; raises ``throttle.Throttled`` or ``_SignInRefused``.
+
+    A throttled account or address is refused before its password is checked, so
+    guessing on cannot tell a right password from a wrong one.
+    """
+    address = request.remote_addr
+    throttle.check(email, address)
+    user = db.session.execute(
+        select(User).where(func.lower(User.email) == email.lower())
+    ).scalar_one_or_none()
+    if not verify_password(user, password):
+        throttle.record_failure(email, address)
+        raise _SignInRefused("password", _("The email address or password is not right."))
+    if not user.is_active:
+        raise _SignInRefused("email", _("This account is switched off. Ask ops to switch it on."))
+    throttle.record_success(email, address)
+    return user
+
+
 @bp.post("/logout")
 def logout():
     lang = session.get("lang")
+    if current_user.is_authenticated:
+        # Signing out ends every session of the user: a copied cookie is worthless after.
+        current_user.end_sessions()
+        db.session.commit()
     logout_user()
     session.clear()
     if lang:
         session["lang"] = lang
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
+
+
+def _sign_in_again(user: User) -> None:
+    """A fresh session for ``user`` (in its current epoch), keeping only the language."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        user = current_user._get_current_object()
+        address = request.remote_addr
+        current = request.form.get("current_password", "")
+        new = request.form.get("new_password", "")
+        try:
+            # A borrowed session must not become a way to guess the password.
+            throttle.check(user.email, address)
+            if not verify_password(user, current):
+                throttle.record_failure(user.email, address)
+                errors["current_password"] = [_("This is not your current password.")]
+            check_rules(new, user.email)
+        except throttle.Throttled:
+            errors["current_password"] = [_("Too many failed attempts. Try again later.")]
+        except WeakPassword as weak:
+            errors["new_password"] = [str(weak.message)]
+        if not errors:
+            user.set_password(new)
+            db.session.commit()
+            # Every session ended with the old password; this one carries on.
+            _sign_in_again(user)
+            flash(_("Your password is changed; you are signed out everywhere else."), "success")
+            return redirect(url_for("auth.password"))
+    status = 422 if errors else 200
+    return render_template("account/password.html", errors=errors), status
 
 
 def _without_lang(target: str) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from connector.extensions import db
+from connector.listings.images import usable_image
 from connector.listings.schemas import CARTON_FIELDS, ListingInSchema
 from connector.models import (
     Customization,
@@ -20,7 +21,6 @@ from connector.models import (
     ListingStatus,
     PriceTier,
     Role,
-    StoredImage,
     User,
     Variant,
 )
@@ -99,8 +99,7 @@ def _check_images(data: dict, supplier_id: int) -> None:
         sha = ref.get("sha256")
         if not sha:
             continue
-        stored = db.session.get(StoredImage, sha)
-        if stored is None or stored.supplier_id not in (None, supplier_id):
+        if usable_image(sha, supplier_id) is None:
             errors[index] = {"sha256": [_l("Unknown uploaded image.")]}
     if errors:
         raise ValidationError({"images": errors})

@@ -17,6 +17,7 @@ from connector.models.fulfilment import (
 from connector.models.fx import FxProviderState, FxRate, FxRateStatus
 from connector.models.listing import (
     Customization,
+    ImageOwner,
     Listing,
     ListingImage,
     ListingStatus,
@@ -37,6 +38,7 @@ __all__ = [
     "FxRate",
     "FxRateStatus",
     "IdempotencyRecord",
+    "ImageOwner",
     "Listing",
     "ListingImage",
     "ListingStatus",

@@ -49,6 +49,9 @@ class User(UserMixin, db.Model):
     # Sellers read only these markets' offers (codes such as "VN"); empty for other roles.
     markets: Mapped[list] = mapped_column(JSON, default=list)
     is_active_account: Mapped[bool] = mapped_column(default=True)
+    # Part of every session cookie; bumped to end all of the user's sessions at once
+    # (sign-out, a new password, switched off): an old cookie no longer matches.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     supplier: Mapped[Supplier | None] = relationship(back_populates="users")
@@ -58,8 +61,20 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.is_active_account
 
+    def get_id(self) -> str:
+        """What the session cookie holds: the id and the epoch it was issued in."""
+        return f"{self.id}:{self.session_epoch or 0}"
+
+    def end_sessions(self) -> None:
+        """Make every session cookie issued so far stop working (counted in SQL, so two
+        requests doing this at once both count)."""
+        if self.id is not None:
+            self.session_epoch = User.session_epoch + 1
+
     def set_password(self, password: str) -> None:
+        """Set a new password; every session signed in with the old one ends."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

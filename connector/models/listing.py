@@ -129,7 +129,11 @@ class Customization(db.Model):
 
 
 class StoredImage(db.Model):
-    """An uploaded image file, kept once per content hash."""
+    """An uploaded image file, kept once per content hash.
+
+    ``supplier_id`` is the first uploader (none for ops); every factory that uploaded
+    the bytes has an :class:`ImageOwner` row and may use them in its listings.
+    """
 
     __tablename__ = "stored_image"
 
@@ -140,6 +144,18 @@ class StoredImage(db.Model):
     height: Mapped[int] = mapped_column(Integer)
     supplier_id: Mapped[int | None] = mapped_column(ForeignKey("supplier.id"))
     has_thumbnail: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ImageOwner(db.Model):
+    """A factory that uploaded these bytes: the file is shared, the right to use it is not."""
+
+    __tablename__ = "image_owner"
+
+    sha256: Mapped[str] = mapped_column(
+        ForeignKey("stored_image.sha256", ondelete="CASCADE"), primary_key=True
+    )
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("supplier.id"), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
