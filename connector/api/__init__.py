@@ -20,6 +20,7 @@ api = ConnectorApi()
 def init_app(app) -> None:
     from connector.api import (
         audit,
+        factory,
         feeds,
         fx,
         images,
@@ -64,6 +65,7 @@ def init_app(app) -> None:
         shipments,
         audit,
         jobs,
+        factory,
     ):
         # Bearer tokens are not ambient credentials, so the API needs no CSRF token.
         csrf.exempt(module.blp)

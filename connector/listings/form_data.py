@@ -44,7 +44,7 @@ ROW_FIELDS = {
     "attributes": ("name", "value"),
     "price_tiers": ("min_qty", "unit_price"),
     "variants": ("sku", "price", "price_delta", "stock"),
-    "customizations": ("name", "extra_unit_cost", "extra_moq"),
+    "customizations": ("name", "extra_unit_cost", "extra_moq", "setup_fee"),
 }
 # Blank rows a page shows at least, so the form works without JavaScript.
 MIN_ROWS = {"attributes": 1, "price_tiers": 3, "variants": 1, "customizations": 1}
@@ -110,6 +110,7 @@ COLUMN_LABELS = {
     "customizations.name": _l("Name"),
     "customizations.extra_unit_cost": _l("Extra cost per unit (CNY)"),
     "customizations.extra_moq": _l("Extra minimum order"),
+    "customizations.setup_fee": _l("Setup fee per order (CNY)"),
     "images.sha256": _l("Uploaded image"),
     "images.url": _l("Image address (URL)"),
     "localized.title": _l("Title"),

@@ -2,6 +2,7 @@
 
 from connector.models.account import ApiToken, Role, Supplier, User
 from connector.models.audit import AuditEntry
+from connector.models.factory import FactoryStep, LineCustomization, StockReservation
 from connector.models.fulfilment import (
     IdempotencyRecord,
     OrderLine,
@@ -29,11 +30,13 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Customization",
+    "FactoryStep",
     "FeedCounter",
     "FxProviderState",
     "FxRate",
     "FxRateStatus",
     "IdempotencyRecord",
+    "LineCustomization",
     "Listing",
     "ListingImage",
     "ListingStatus",
@@ -49,6 +52,7 @@ __all__ = [
     "ShipmentAttempt",
     "ShipmentDocument",
     "ShipmentEvent",
+    "StockReservation",
     "StoredImage",
     "Supplier",
     "TranslationMemo",
