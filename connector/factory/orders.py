@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from connector.extensions import db
 from connector.factory import customization, steps
-from connector.models import OrderLine, SalesOrder, Shipment, User
+from connector.models import Listing, OrderLine, SalesOrder, Shipment, User
 from connector.orders import output, pii
 from connector.orders.errors import NotVisible
 from connector.orders.states import ShipmentState as S
@@ -84,6 +84,16 @@ def get_shipment(user: User, shipment_id: int) -> Shipment:
     if shipment is None or shipment.supplier_id != supplier_of(user):
         raise NotVisible(shipment_id)
     return shipment
+
+
+def domestic_titles(listing_ids) -> dict[int, str]:
+    """The listing's own Chinese title per listing: what the factory calls the product
+    (an order line carries the title in the buyer's language)."""
+    ids = set(listing_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Listing.id, Listing.title_zh).where(Listing.id.in_(ids)))
+    return dict(rows.all())
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -222,12 +232,14 @@ def production(user: User, day: date | None = None) -> list[ProductionDay]:
         if line.shipment_id not in handed
     ]
     specs = customization.specs_for([line.id for line, _ in rows])
+    titles = domestic_titles(line.listing_id for line, _ in rows)
     days: OrderedDict[date, OrderedDict[tuple, ProductionRow]] = OrderedDict()
     for line, created in rows:
         spec = specs.get(line.id)
         key = (line.sku, _spec_key(spec))
         group = days.setdefault(created.astimezone(UTC).date(), OrderedDict())
-        row = group.setdefault(key, ProductionRow(line.sku, line.title, line.options, spec=spec))
+        title = titles.get(line.listing_id, line.title)
+        row = group.setdefault(key, ProductionRow(line.sku, title, line.options, spec=spec))
         row.quantity += line.quantity
         if line.order_id not in row.orders:
             row.orders.append(line.order_id)
@@ -243,6 +255,7 @@ class PackList:
     destination: dict
     lines: list[tuple[OrderLine, object | None]]
     steps: dict
+    titles: dict[int, str]
 
     @property
     def units(self) -> int:
@@ -258,6 +271,7 @@ def pack_list(shipment: Shipment) -> PackList:
         destination(shipment.order),
         [(line, specs.get(line.id)) for line in lines],
         steps.of(shipment.id),
+        domestic_titles(line.listing_id for line in lines),
     )
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from connector.errors import flatten_errors
 from connector.extensions import db
+from connector.factory import stock
 from connector.listings import form_data, service
 from connector.listings.images import enqueue_thumbnail
 from connector.markets.registry import markets
@@ -86,6 +87,8 @@ def detail(listing_id: int):
         data=service.listing_output(listing, base=""),  # our own images, from this host
         language_name=form_data.language_name,
         offers=offers_of(listing.id),
+        # Stock is what is left to sell; these units are held for open orders.
+        reserved=stock.reserved_by_sku(listing.id),
         markets=markets(),
         present=present,
         anchor=form_data.anchor,

@@ -68,6 +68,8 @@ def test_production_list_shows_the_print_spec_with_its_artwork(app, client, demo
     page = get_page(client, "/factory/production")
     text = page.html
     assert "TS180-WHT-M" in text and "ACME" in text and "front" in text
+    # The factory's own name for the product, not the buyer's-language title.
+    assert "纯棉圆领短袖T恤" in text and "[vi]" not in text
     images = page.all(lambda node: node.tag == "img")
     assert any(placed["artwork"] in node.attrs.get("src", "") for node in images)
 

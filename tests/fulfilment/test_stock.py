@@ -78,3 +78,16 @@ def test_cancelling_an_order_gives_its_units_back_once(app, client, services, se
     assert again.status_code == 409
     assert stock_of(app, listing_id, "CUP500-LAST") == 10
     assert order(client, seller, [order_line(last_units, 10)]).status_code == 202
+
+
+def test_the_listing_page_shows_what_is_left_and_what_is_held(
+    app, client, services, seller, last_units, demo
+):
+    from tests.web.catalogs import compile_catalogs
+    from tests.web.conftest import get_page, sign_in
+
+    compile_catalogs()
+    assert order(client, seller, [order_line(last_units, 4)]).status_code == 202
+    sign_in(client, "exporter@demo.example", demo["password"])
+    page = get_page(client, f"/listings/{last_units['document']['listing_id']}")
+    assert page.by_id("reserved-CUP500-LAST").text().strip() == "4"
