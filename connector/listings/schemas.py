@@ -151,7 +151,7 @@ class CustomizationSchema(Schema):
         validate=validate.Range(0, MAX_QTY, error=_l("Enter a quantity of 0 or more.")),
     )
     setup_fee = f.Decimal(
-        load_default=Decimal("0"),
+        load_default=Decimal("0.00"),
         validate=[
             validate.Range(min=Decimal("0"), max=MAX_PRICE, error=_l("Enter a cost of 0 or more.")),
             price_places,
@@ -507,7 +507,7 @@ class CustomizationOutSchema(Schema):
     name = fields.String()
     extra_unit_cost = fields.Decimal(as_string=True)
     extra_moq = fields.Integer()
-    setup_fee = fields.Decimal(as_string=True)
+    setup_fee = fields.Decimal(as_string=True, places=2)
 
 
 class ImageOutSchema(Schema):

@@ -233,7 +233,7 @@ def listing_input(listing: Listing) -> dict:
                 "name": c.name,
                 "extra_unit_cost": str(c.extra_unit_cost),
                 "extra_moq": c.extra_moq,
-                "setup_fee": str(c.setup_fee or 0),
+                "setup_fee": str(c.setup_fee if c.setup_fee is not None else "0.00"),
             }
             for c in listing.customizations
         ],

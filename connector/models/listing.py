@@ -125,7 +125,9 @@ class Customization(db.Model):
     extra_unit_cost: Mapped[Decimal] = mapped_column(Money(12, 2))
     extra_moq: Mapped[int] = mapped_column(Integer, default=0)
     # Charged once per order line that asks for the option (screens, plates), in CNY.
-    setup_fee: Mapped[Decimal] = mapped_column(Money(12, 2), default=Decimal(0), server_default="0")
+    setup_fee: Mapped[Decimal] = mapped_column(
+        Money(12, 2), default=Decimal("0.00"), server_default="0"
+    )
 
     listing: Mapped[Listing] = relationship(back_populates="customizations")
 
