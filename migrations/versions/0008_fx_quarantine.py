@@ -28,9 +28,7 @@ def upgrade():
         batch_op.add_column(
             sa.Column("reference_rate", connector.models.types.Money(24, 10), nullable=True)
         )
-        batch_op.add_column(
-            sa.Column("move_pct", connector.models.types.Money(24, 4), nullable=True)
-        )
+        batch_op.add_column(sa.Column("move_pct", connector.models.types.Money(24, 4), nullable=True))
         batch_op.add_column(sa.Column("reviewed_by_id", sa.Integer(), nullable=True))
         batch_op.add_column(
             sa.Column("reviewed_at", connector.models.types.UTCDateTime(), nullable=True)
