@@ -22,6 +22,7 @@ def init_app(app) -> None:
     from connector.api import (
         audit,
         channels,
+        factory,
         feeds,
         fx,
         images,
@@ -71,6 +72,7 @@ def init_app(app) -> None:
         shipments,
         audit,
         jobs,
+        factory,
     ):
         # Bearer tokens are not ambient credentials, so the API needs no CSRF token.
         csrf.exempt(module.blp)

@@ -27,7 +27,7 @@ class StoredImageSchema(Schema):
 
 
 @blp.post("/")
-@requires_api_role(Role.EXPORTER, Role.OPS)
+@requires_api_role(Role.EXPORTER, Role.OPS, Role.SELLER)
 @blp.doc(
     requestBody={
         "required": True,
@@ -46,7 +46,8 @@ class StoredImageSchema(Schema):
 @blp.alt_response(413, schema=ErrorEnvelopeSchema)
 @blp.alt_response(422, schema=ErrorEnvelopeSchema)
 def upload_image(user: User):
-    """Upload a JPEG, PNG, WebP or GIF; reference it in a listing by `sha256`."""
+    """Upload a JPEG, PNG, WebP or GIF; reference it in a listing by `sha256` (sellers:
+    as the artwork of an order line's customization)."""
     upload = request.files.get("file")
     if upload is None:
         abort(422, errors={"file": [_("Attach the image as the multipart field 'file'.")]})

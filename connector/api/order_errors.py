@@ -21,6 +21,7 @@ STATUS = {
     "market_not_allowed": 403,
     "fx_stale": 409,
     "quote_expired": 409,
+    "out_of_stock": 409,
 }
 # Codes answered with the envelope's default code for their status (validation_failed).
 GENERIC = frozenset({"invalid_order"})

@@ -12,6 +12,7 @@ from connector.api.common import Blueprint, ErrorEnvelopeSchema, json_body
 from connector.api.order_errors import abort_rejected
 from connector.auth.principal import requires_api_role
 from connector.extensions import db
+from connector.factory import orders as factory_orders
 from connector.models import Role, User
 from connector.orders import idempotency, output, service
 from connector.orders.queueing import enqueue_dispatch
@@ -69,6 +70,13 @@ class OrderLineOutSchema(Schema):
         metadata={"description": "What the factory is paid for the line (ops and the factory)."},
     )
     shipment_id = fields.Integer(allow_none=True)
+    customization = fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "The factory's view of a customized line: option, text, artwork "
+            "(sha256 and URL), placement, colours and its CNY amounts (exporters only)."
+        },
+    )
 
 
 class ErrorInfoSchema(Schema):
@@ -107,6 +115,12 @@ class ShipmentSummarySchema(Schema):
     cancel_requested = fields.Boolean()
     last_error = fields.Nested(ErrorInfoSchema, allow_none=True)
     documents = fields.List(fields.Nested(DocumentRefSchema))
+    factory_steps = fields.Dict(
+        metadata={
+            "description": "Exporters: the factory's steps (confirmed, packed, handed_over), "
+            "each with when and by whom."
+        }
+    )
     url = fields.String()
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
@@ -138,6 +152,14 @@ class OrderOutSchema(Schema):
     )
     lines = fields.List(fields.Nested(OrderLineOutSchema))
     shipments = fields.List(fields.Nested(ShipmentSummarySchema))
+    factory_amount_cny = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Exporters: what the factory is paid for its lines, in CNY. "
+            "Exporters see only their own lines and shipments, no seller price and only "
+            "the destination's country, province and city."
+        },
+    )
     url = fields.String()
     created_at = fields.AwareDateTime()
 
@@ -270,13 +292,16 @@ def shipping_options(user: User):
 
 
 @blp.get("/")
-@requires_api_role(Role.SELLER, Role.OPS)
+@requires_api_role(Role.SELLER, Role.OPS, Role.EXPORTER)
 @blp.arguments(OrderQueryArgsSchema, location="query")
 @blp.response(200, OrderPageSchema)
 @blp.alt_response(401, schema=ErrorEnvelopeSchema)
 @blp.alt_response(403, schema=ErrorEnvelopeSchema)
 def list_orders(args, user: User):
-    """The caller's orders (ops: everyone's, with the buyer's data masked), newest first."""
+    """The caller's orders (ops: everyone's, with the buyer's data masked; exporters: the
+    orders for their factory's goods, their own lines only), newest first."""
+    if user.role == Role.EXPORTER:
+        return factory_orders.order_page(user, args)
     items, total = service.page_of_orders(user, args.get("market"), args["limit"], args["offset"])
     return {
         "items": [
@@ -292,13 +317,15 @@ def list_orders(args, user: User):
 
 
 @blp.get("/<int:order_id>")
-@requires_api_role(Role.SELLER, Role.OPS)
+@requires_api_role(Role.SELLER, Role.OPS, Role.EXPORTER)
 @blp.response(200, OrderOutSchema)
 @blp.alt_response(401, schema=ErrorEnvelopeSchema)
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
 def get_order(order_id: int, user: User):
-    """One order with its lines and shipments."""
+    """One order with its lines and shipments (exporters: their factory's part of it)."""
     try:
+        if user.role == Role.EXPORTER:
+            return factory_orders.order_output(factory_orders.get_order(user, order_id), user)
         order = service.get_order(user, order_id)
     except service.NotVisible:
         abort(404, message="No such order.")

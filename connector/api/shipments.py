@@ -19,6 +19,7 @@ from connector.api.orders import (
 )
 from connector.auth.principal import requires_api_role
 from connector.downloads import document_response
+from connector.factory import orders as factory_orders
 from connector.models import Role, User
 from connector.ops import actions as ops_actions
 from connector.ops import bulk
@@ -141,7 +142,11 @@ def _visible(user: User, shipment_id: int):
 def _detail(user: User, shipment) -> dict:
     reveal = service.reveals_pii(user, shipment.order)
     factory = user.role in (Role.OPS, Role.EXPORTER)
-    return output.shipment_detail(shipment, reveal, factory)
+    detail = output.shipment_detail(shipment, reveal, factory)
+    if user.role == Role.EXPORTER:
+        # Not even masked: the factory prints the carrier's label and needs no more.
+        detail["ship_to"] = factory_orders.destination(shipment.order)
+    return detail
 
 
 @blp.get("/")

@@ -40,7 +40,7 @@ ROW_FIELDS = {
     "attributes": ("name", "value"),
     "price_tiers": ("min_qty", "unit_price"),
     "variants": ("sku", "price", "price_delta", "stock"),
-    "customizations": ("name", "extra_unit_cost", "extra_moq"),
+    "customizations": ("name", "extra_unit_cost", "extra_moq", "setup_fee"),
 }
 OPTION_SLOTS = 3  # like Option1..Option3 Name in a shop import
 OPTION_NAME_MAX = 40

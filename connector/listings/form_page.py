@@ -77,6 +77,7 @@ COLUMN_LABELS = {
     "customizations.name": _l("Name"),
     "customizations.extra_unit_cost": _l("Extra cost per unit (CNY)"),
     "customizations.extra_moq": _l("Extra minimum order"),
+    "customizations.setup_fee": _l("Setup fee per order (CNY)"),
     "images.sha256": _l("Uploaded image"),
     "images.url": _l("Image address (URL)"),
     "localized.title": _l("Title"),

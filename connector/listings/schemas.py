@@ -150,6 +150,14 @@ class CustomizationSchema(Schema):
         load_default=0,
         validate=validate.Range(0, MAX_QTY, error=_l("Enter a quantity of 0 or more.")),
     )
+    setup_fee = f.Decimal(
+        load_default=Decimal("0.00"),
+        validate=[
+            validate.Range(min=Decimal("0"), max=MAX_PRICE, error=_l("Enter a cost of 0 or more.")),
+            price_places,
+        ],
+        metadata={"description": "Charged once per order line with this option, in CNY."},
+    )
 
 
 class ImageRefSchema(Schema):
@@ -510,6 +518,7 @@ class CustomizationOutSchema(Schema):
     name = fields.String()
     extra_unit_cost = fields.Decimal(as_string=True)
     extra_moq = fields.Integer()
+    setup_fee = fields.Decimal(as_string=True, places=2)
 
 
 class ImageOutSchema(Schema):

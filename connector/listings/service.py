@@ -228,7 +228,12 @@ def listing_input(listing: Listing) -> dict:
             for v in listing.variants
         ],
         "customizations": [
-            {"name": c.name, "extra_unit_cost": str(c.extra_unit_cost), "extra_moq": c.extra_moq}
+            {
+                "name": c.name,
+                "extra_unit_cost": str(c.extra_unit_cost),
+                "extra_moq": c.extra_moq,
+                "setup_fee": str(c.setup_fee if c.setup_fee is not None else "0.00"),
+            }
             for c in listing.customizations
         ],
         "images": [{"sha256": i.sha256} if i.sha256 else {"url": i.url} for i in listing.images],

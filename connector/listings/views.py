@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from connector.errors import flatten_errors
 from connector.extensions import db
+from connector.factory import stock
 from connector.listings import (
     form_input,
     form_page,
@@ -94,6 +95,8 @@ def detail(listing_id: int):
         data=service.listing_output(listing, base=""),  # our own images, from this host
         language_name=form_page.language_name,
         offers=offers_of(listing.id),
+        # Stock is what is left to sell; these units are held for open orders.
+        reserved=stock.reserved_by_sku(listing.id),
         markets=markets(),
         present=present,
         anchor=form_page.anchor,

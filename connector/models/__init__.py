@@ -4,6 +4,7 @@ from connector.models.account import ApiToken, Role, Supplier, User
 from connector.models.audit import AuditEntry
 from connector.models.canary import PiiCanary
 from connector.models.channel import ChannelCategory, SellerChannelSettings
+from connector.models.factory import FactoryStep, LineCustomization, StockReservation
 from connector.models.fulfilment import (
     IdempotencyRecord,
     OrderLine,
@@ -33,12 +34,14 @@ __all__ = [
     "AuditEntry",
     "ChannelCategory",
     "Customization",
+    "FactoryStep",
     "FeedCounter",
     "FxProviderState",
     "FxRate",
     "FxRateStatus",
     "IdempotencyRecord",
     "ImageOwner",
+    "LineCustomization",
     "Listing",
     "ListingImage",
     "ListingStatus",
@@ -56,6 +59,7 @@ __all__ = [
     "ShipmentAttempt",
     "ShipmentDocument",
     "ShipmentEvent",
+    "StockReservation",
     "StoredImage",
     "Supplier",
     "TranslationMemo",

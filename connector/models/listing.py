@@ -124,6 +124,10 @@ class Customization(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     extra_unit_cost: Mapped[Decimal] = mapped_column(Money(12, 2))
     extra_moq: Mapped[int] = mapped_column(Integer, default=0)
+    # Charged once per order line that asks for the option (screens, plates), in CNY.
+    setup_fee: Mapped[Decimal] = mapped_column(
+        Money(12, 2), default=Decimal("0.00"), server_default="0"
+    )
 
     listing: Mapped[Listing] = relationship(back_populates="customizations")
 

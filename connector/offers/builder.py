@@ -350,6 +350,7 @@ def _customizations(listing: ListingData, landing: Landing | None) -> list[dict]
                 "extra_price": extra,
                 "extra_moq": option.extra_moq,
                 "extra_unit_cost_cny": str(option.extra_unit_cost),
+                "setup_fee_cny": str(option.setup_fee or 0),
             }
         )
     return out

@@ -47,6 +47,7 @@ class CustomizationData:
     name: str
     extra_unit_cost: Decimal
     extra_moq: int
+    setup_fee: Decimal = Decimal(0)
 
 
 @dataclass
@@ -149,6 +150,7 @@ def load_listings(ids: list[int]) -> list[ListingData]:
             Customization.name,
             Customization.extra_unit_cost,
             Customization.extra_moq,
+            Customization.setup_fee,
         )
         .where(Customization.listing_id.in_(ids))
         .order_by(Customization.listing_id, Customization.position)

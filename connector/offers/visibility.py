@@ -12,6 +12,7 @@ from decimal import Decimal
 SELLER_COMPONENTS = ("goods_and_service", "shipping", "duty", "vat")
 _SERVICE = ("goods", "fees", "margin", "rounding")
 _FACTORY_KEYS = ("supplier", "source_title")
+_FACTORY_OPTION_KEYS = ("extra_unit_cost_cny", "setup_fee_cny")
 
 
 def _seller_breakdown(components: list[str], amounts: list[str]) -> list[str]:
@@ -49,7 +50,7 @@ def for_seller(document: dict) -> dict:
         variants.append(copy)
     out["variants"] = variants
     out["customizations"] = [
-        {key: value for key, value in option.items() if key != "extra_unit_cost_cny"}
+        {key: value for key, value in option.items() if key not in _FACTORY_OPTION_KEYS}
         for option in document.get("customizations") or []
     ]
     return out

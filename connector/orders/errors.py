@@ -17,7 +17,8 @@ class OrderRejected(Exception):
     * ``market_not_allowed``: the caller may not order in the market;
     * ``mode_unavailable``: no shipping service is enabled for the market and mode;
     * ``fx_stale``: a rate behind an offer is past the market's age limit;
-    * ``quote_unknown``, ``quote_expired``, ``quote_mismatch``: the quote named.
+    * ``quote_unknown``, ``quote_expired``, ``quote_mismatch``: the quote named;
+    * ``out_of_stock``: a line asks for more than is left to reserve.
     """
 
     def __init__(

@@ -187,3 +187,29 @@ def _line_pricing(price: Price, total: Decimal, ceiling: Decimal, unit: Decimal)
         "components": {name: str(components[name]) for name in COMPONENTS},
         "notes": list(price.notes),
     }
+
+
+def customization_extra(
+    market: Market,
+    mode: str,
+    offer: Offer,
+    variant: dict,
+    quantity: int,
+    on: date,
+    extra_cost_cny: Decimal,
+) -> Decimal | None:
+    """What ``extra_cost_cny`` more per unit adds to the line's exact consignment total
+    (None for a document priced before consignment pricing, which has no cost)."""
+    document = offer.document
+    prices = prices_for_mode(document, variant, mode)
+    cost = tier_for(prices, quantity).get("cost_cny") if prices else None
+    parcel = _parcel(document)
+    if cost is None or parcel is None or not document.get("fx"):
+        return None
+    try:
+        landing = prepare(market, mode, parcel, _conversion(document, market), on)
+        plain = consignment_price(landing, Decimal(cost), quantity)
+        customized = consignment_price(landing, Decimal(cost) + extra_cost_cny, quantity)
+    except PricingError as exc:
+        raise LinePriceError(exc.code, _pricing_message(exc, market, mode)) from exc
+    return customized.total - plain.total

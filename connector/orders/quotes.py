@@ -8,6 +8,7 @@ quoted totals, even if the offer was repriced since.
 
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -36,6 +37,7 @@ def create_quote(user: User, priced, pricing: dict, now: datetime) -> Quote:
                 "offer_version": line["offer"].version,
                 "sku": line["variant"]["sku"],
                 "quantity": line["quantity"],
+                "customization": line.get("customization"),
                 "total": str(line["price"].total),
             }
             for line in priced.lines
@@ -57,8 +59,15 @@ def get_quote(user: User, quote_id: str) -> Quote | None:
     return quote
 
 
-def _asked(data: dict) -> list[tuple[int, str, int]]:
-    return sorted((line["offer_id"], line["sku"], line["quantity"]) for line in data["lines"])
+def _asked(lines: list[dict]) -> list[tuple]:
+    return sorted(
+        (line["offer_id"], line["sku"], line["quantity"], _spec(line.get("customization")))
+        for line in lines
+    )
+
+
+def _spec(customization: dict | None) -> str:
+    return json.dumps(customization or None, sort_keys=True)
 
 
 def usable_quote(user: User, data: dict, now: datetime) -> Quote:
@@ -71,9 +80,12 @@ def usable_quote(user: User, data: dict, now: datetime) -> Quote:
             "quote_expired",
             f"The quote expired at {quote.valid_until.isoformat()}; ask for a new one.",
         )
-    quoted = sorted((line["offer_id"], line["sku"], line["quantity"]) for line in quote.lines)
     mode = data.get("mode") or quote.mode
-    if data["market"] != quote.market_code or mode != quote.mode or _asked(data) != quoted:
+    if (
+        data["market"] != quote.market_code
+        or mode != quote.mode
+        or _asked(data["lines"]) != _asked(quote.lines)
+    ):
         raise OrderRejected(
             "quote_mismatch",
             "The order asks for other lines, market or mode than the quote.",
@@ -92,7 +104,15 @@ def apply_quote(quote: Quote, priced) -> None:
         quoted = by_line[key]
         line["price"].pricing = {
             name: quoted[name]
-            for name in ("basis", "quantity", "parcels", "exact_total", "tier_total", "components")
+            for name in (
+                "basis",
+                "quantity",
+                "parcels",
+                "exact_total",
+                "tier_total",
+                "components",
+                "customization",
+            )
             if name in quoted
         }
     priced.fx = quote.pricing.get("fx") or priced.fx

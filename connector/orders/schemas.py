@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, pre_load, validate
 
 from connector import fields as f
+from connector.factory.customization import customization_field
 from connector.markets.model import MODES
 
 
@@ -65,6 +66,7 @@ class OrderLineInSchema(Schema):
         metadata={"description": "The variant's SKU, as in the offer document."},
     )
     quantity = f.Integer(required=True, strict=True, validate=validate.Range(min=1, max=1_000_000))
+    customization = customization_field
 
     @pre_load
     def _normalise(self, data, **kwargs):

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from connector.extensions import db
+from connector.factory import customization, stock
 from connector.markets.model import Market
 from connector.markets.registry import markets
 from connector.models import Offer, OrderLine, Quote, Role, SalesOrder, Shipment, User
@@ -192,6 +193,7 @@ def price_order(user: User, data: dict, now: datetime, check=None) -> PricedOrde
         parcels = line["price"].parcels
         if one_parcel and parcels is not None and parcels > 1:
             errors[f"lines.{index}.quantity"] = [_too_big_for_one_parcel(market, mode, line)]
+    errors.update(customization.price_lines(market, mode, lines, now.date()))
     if errors or address_problems:
         raise OrderRejected(
             "invalid_order", "The order cannot be placed as sent.", errors, address_problems
@@ -302,6 +304,8 @@ def place_order(user: User, data: dict) -> SalesOrder:
         for row in leg_lines:
             row.shipment_id = shipment.id
     db.session.flush()
+    customization.record(order.lines, priced.lines)
+    stock.reserve_for_order(order.lines, priced.lines)
     return order
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import and_, update
 from adapters.carriers.base import scrub
 from adapters.errors import AdapterError
 from connector.extensions import db
+from connector.factory import stock
 from connector.models import Shipment
 from connector.models.types import utcnow
 from connector.orders import tracking
@@ -90,6 +91,7 @@ def request_cancel(shipment_id: int, actor: str) -> Shipment:
         tracking.add_event(
             shipment_id, source="ops", code="cancelled", state=S.CANCELLED, actor=actor[:120]
         )
+        stock.release_shipment(shipment_id)
         db.session.commit()
         db.session.refresh(shipment)
         return shipment
@@ -189,5 +191,6 @@ def _cancelled(shipment_id: int, owned) -> DispatchResult:
         .execution_options(synchronize_session=False)
     )
     tracking.add_event(shipment_id, source="dispatch", code="cancelled", state=S.CANCELLED)
+    stock.release_shipment(shipment_id)
     db.session.commit()
     return DispatchResult("cancelled")

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from adapters.carriers.base import Booking, Document, TrackingEvent
 from connector.extensions import db
+from connector.factory import stock
 from connector.models import Shipment, ShipmentDocument, ShipmentEvent
 from connector.models.types import utcnow
 from connector.orders.adapters import reason_for
@@ -162,6 +163,7 @@ def apply_events(shipment: Shipment) -> None:
             shipment.last_error_at = event.occurred_at
         elif event.state == S.CANCELLED:
             shipment.cancel_requested = False
+            stock.release_shipment(shipment.id)
     if latest_status:
         shipment.carrier_status = latest_status
 

@@ -65,7 +65,12 @@ def test_listing_posted_reads_back_exactly_as_sent(client, exporter_token, tshir
     assert fetched["variants"][1]["price_delta"] == "1.00"
     assert fetched["variants"][2]["price"] == "19.90"
     assert fetched["customizations"] == [
-        {"name": "丝印logo（单色）", "extra_unit_cost": "1.20", "extra_moq": 200}
+        {
+            "name": "丝印logo（单色）",
+            "extra_unit_cost": "1.20",
+            "extra_moq": 200,
+            "setup_fee": "0.00",
+        }
     ]
     assert fetched["images"][0]["url"] == "https://img.example.com/ts180/front.jpg"
     assert fetched["created_at"].endswith("+00:00")

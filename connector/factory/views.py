@@ -1,0 +1,198 @@
+"""The exporter's order pages: orders to confirm, what to make, what to pack, and pay.
+
+Only exporters of a factory reach these pages, and every query starts from their own
+supplier (``connector.factory.orders``): another factory's order or shipment is a 404.
+The buyer never appears: pages show the destination's country, province and city.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from connector.extensions import db
+from connector.factory import orders, steps
+from connector.models import Role, ShipmentDocument
+from connector.models.types import utcnow
+from connector.ops.labels import DOCUMENT_LABELS, STATE_TONES, state_label
+from connector.orders.adapters import document_kinds
+from connector.orders.errors import NotVisible
+
+bp = Blueprint("factory", __name__, url_prefix="/factory")
+
+STEP_ENDPOINTS = {
+    steps.CONFIRMED: "confirm",
+    steps.PACKED: "packed",
+    steps.HANDED_OVER: "handed_over",
+}
+
+
+@bp.before_request
+def _only_exporters_of_a_factory():
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if current_user.role == Role.EXPORTER and current_user.supplier_id is not None:
+        return None
+    abort(403)
+
+
+@bp.app_context_processor
+def _factory_labels() -> dict:
+    return {
+        "factory_state_label": state_label,
+        "factory_state_tone": lambda state: STATE_TONES.get(state, "neutral"),
+        "factory_step_labels": steps.STEP_LABELS,
+        "factory_document_labels": DOCUMENT_LABELS,
+    }
+
+
+def _shipment_or_404(shipment_id: int):
+    try:
+        return orders.get_shipment(current_user, shipment_id)
+    except NotVisible:
+        abort(404)
+
+
+def _day_or_404(raw: str | None) -> date | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        abort(404)
+
+
+def _next_step(taken: dict) -> str | None:
+    return next((step for step in steps.ORDER if step not in taken), None)
+
+
+@bp.get("/orders")
+def index():
+    shipments = orders.shipments_of(current_user)
+    taken = {shipment.id: steps.of(shipment.id) for shipment in shipments}
+    waiting = orders.to_confirm(current_user)
+    return render_template(
+        "factory/index.html",
+        waiting=waiting,
+        shipments=shipments,
+        taken=taken,
+        next_step={s.id: _next_step(taken[s.id]) for s in shipments},
+        destination=orders.destination,
+        amount=_amount,
+        pay=orders.pay(current_user),
+        step_endpoints=STEP_ENDPOINTS,
+    )
+
+
+def _amount(shipment) -> str | None:
+    amounts = [line.factory_amount_cny for line in shipment.lines]
+    if not amounts or None in amounts:
+        return None
+    return str(sum(amounts))
+
+
+@bp.get("/production")
+def production():
+    day = _day_or_404(request.args.get("day"))
+    return render_template(
+        "factory/production.html",
+        days=orders.production(current_user, day),
+        day=day,
+    )
+
+
+@bp.get("/shipments/<int:shipment_id>")
+def shipment(shipment_id: int):
+    """One shipment's pack list, state and steps: printable as it is."""
+    found = _shipment_or_404(shipment_id)
+    pack = orders.pack_list(found)
+    return render_template(
+        "factory/shipment.html",
+        pack=pack,
+        next_step=_next_step(pack.steps) if found.state not in orders.CLOSED else None,
+        step_endpoints=STEP_ENDPOINTS,
+        documents=_documents(found.id),
+    )
+
+
+@bp.get("/pack-lists")
+def pack_lists():
+    """Every open pack list of one order day, one per printed page."""
+    day = _day_or_404(request.args.get("day")) or utcnow().date()
+    return render_template(
+        "factory/pack_lists.html",
+        packs=orders.pack_lists_of_day(current_user, day),
+        day=day,
+    )
+
+
+def _take(shipment_id: int, step: str):
+    found = _shipment_or_404(shipment_id)
+    try:
+        steps.take(found, step, current_user)
+    except steps.StepRefused as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("Shipment %(id)s: %(step)s.", id=found.id, step=steps.STEP_LABELS[step]), "success")
+    # Back to the list the button was on, or to the shipment's own page.
+    if request.form.get("next") == "index":
+        return redirect(url_for("factory.index"))
+    return redirect(url_for("factory.shipment", shipment_id=found.id))
+
+
+@bp.post("/shipments/<int:shipment_id>/confirm")
+def confirm(shipment_id: int):
+    return _take(shipment_id, steps.CONFIRMED)
+
+
+@bp.post("/shipments/<int:shipment_id>/packed")
+def packed(shipment_id: int):
+    return _take(shipment_id, steps.PACKED)
+
+
+@bp.post("/shipments/<int:shipment_id>/handed-over")
+def handed_over(shipment_id: int):
+    return _take(shipment_id, steps.HANDED_OVER)
+
+
+def _documents(shipment_id: int) -> list:
+    return db.session.execute(
+        select(ShipmentDocument.kind, ShipmentDocument.size_bytes)
+        .where(ShipmentDocument.shipment_id == shipment_id)
+        .order_by(ShipmentDocument.kind)
+    ).all()
+
+
+@bp.get("/shipments/<int:shipment_id>/documents/<kind>")
+def document(shipment_id: int, kind: str):
+    """The carrier's label or the warehouse's labels, to print (never run as our page)."""
+    if kind not in document_kinds():
+        abort(404)
+    _shipment_or_404(shipment_id)
+    found = db.session.execute(
+        select(ShipmentDocument).where(
+            ShipmentDocument.shipment_id == shipment_id, ShipmentDocument.kind == kind
+        )
+    ).scalar_one_or_none()
+    if found is None:
+        abort(404)
+    response = Response(found.data, content_type=found.content_type)
+    response.headers["Content-Disposition"] = f'inline; filename="{found.filename}"'
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
