@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Response, request
+from flask import request
 from flask_babel import gettext as _
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates
@@ -12,14 +12,12 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
 from connector.extensions import db
-from connector.feeds import service
+from connector.feeds import page_cache, service
 from connector.feeds.render import FORMATS, seller_item
 from connector.fields import TIME_OUT_OF_RANGE
 from connector.markets.model import Market
 from connector.markets.registry import markets
 from connector.models import Listing, Offer, Role, User
-from connector.models.types import utcnow
-from connector.offers.service import fx_for
 from connector.offers.visibility import for_seller
 from connector.params import in_utc
 from connector.urls import public_base, public_url_for
@@ -181,6 +179,10 @@ def list_markets(user: User):
     return readable_markets(user)
 
 
+# Served from pages already made when they are (connector/feeds/page_cache.py).
+page_cache.cacheable("feeds_api.market_offers", lambda: _format(request.args))
+
+
 @blp.get("/markets/<code>/offers")
 @requires_api_role(Role.SELLER, Role.OPS)
 @blp.arguments(FeedArgsSchema, location="query")
@@ -221,10 +223,15 @@ def market_offers(args: dict, code: str, user: User):
             service.decode_cursor(args["cursor"], query)
         except service.BadCursor as exc:
             abort(422, errors={"cursor": [str(exc)]})
+    return page_cache.serve(user, market, lambda seq: _render(market, query, seq))
+
+
+def _render(market: Market, query: service.FeedQuery, seq: int) -> page_cache.Rendered:
+    """The page's bytes and headers, pinned (for a new sync) to the market's change ``seq``."""
+    if query.upper is None:
+        query.upper = max(seq, query.since or 0)
     page = service.load_page(query)
-    etag = service.etag_of(page)
-    headers = {"ETag": f'"{etag}"', "Cache-Control": "private, no-cache", "Vary": "Accept"}
-    headers.update(_rate_age_headers(market))
+    headers = {}
     if page.next_cursor:
         link = public_url_for(
             "feeds_api.market_offers",
@@ -241,31 +248,12 @@ def market_offers(args: dict, code: str, user: User):
         headers["X-Sync-Token"] = page.sync_token
     if query.fmt != "json" and page.withdrawn:
         headers["X-Withdrawn"] = ",".join(str(w["id"]) for w in page.withdrawn)
-    if etag in request.if_none_match:
-        return Response(status=304, headers=headers)
-    return Response(
-        service.assemble(page),
-        status=200,
-        headers=headers,
-        mimetype=MEDIA[query.fmt].split(";")[0],
+    return page_cache.Rendered(
+        body=service.assemble(page),
         content_type=MEDIA[query.fmt],
+        etag=service.etag_of(page),
+        headers=headers,
     )
-
-
-def _rate_age_headers(market: Market) -> dict[str, str]:
-    """How old the market's rates are now: the items carry each rate's time, these its age
-    (a header, so the page's bytes and ETag stay the same as the hours pass)."""
-    fx = fx_for(market, utcnow())
-    if not fx.rates:
-        return {"X-FX-Usable": "false"}
-    oldest = min(rate.as_of for rate in fx.rates.values())
-    hours = int((utcnow() - oldest).total_seconds() // 3600)
-    return {
-        "X-FX-As-Of": oldest.isoformat(),
-        "X-FX-Age-Hours": str(hours),
-        "X-FX-Max-Age-Hours": str(market.fx_max_age_hours),
-        "X-FX-Usable": "true" if fx.usable else "false",
-    }
 
 
 class OfferDetailSchema(FeedItemSchema):

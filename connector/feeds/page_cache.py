@@ -1,0 +1,461 @@
+"""Feed pages served from bytes already made.
+
+A feed page for a given market, format, language, position and presentation is
+the same bytes for every seller of that market, so it is rendered once per
+change of the market's offers and kept in Redis, identity and gzip side by side.
+A request for a page that is already made costs one Redis round trip, which
+carries everything the answer needs:
+
+- the caller's principal (role, markets), cached per token digest;
+- the rate-limit counter of the caller's key (a fixed window, counted here);
+- the market's state: its change number (the newest ``feed_seq`` of its offers)
+  and what its ``X-FX-*`` headers are made of;
+- the page entry, valid when it was rendered at the market's change number.
+
+Principals and market states are valid for one *epoch*: a counter in Redis that
+every commit writing the tables they are made of increments, after the commit
+(see :func:`_watch_writes`). A reader that misses stores what it read from the
+database under the epoch it saw *before* reading, so a write racing it leaves
+an entry that is already stale, never a stale entry that looks fresh. So a
+revoked token is refused on the next request, and a changed offer shows on the
+next page. A short TTL bounds staleness should a process die between its commit
+and the increment.
+
+The layer is generic: an endpoint registers with :func:`cacheable` and renders
+its page through :func:`serve` with a function that returns :class:`Rendered`;
+any format the feed renders is cached the same way, keyed by the request's
+query and the format the endpoint chose, and by the caller's presentation key.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import orjson
+from flask import Flask, Response, current_app, g, has_app_context, request
+from flask_smorest import abort
+from limits import parse as parse_limit
+from redis import RedisError
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
+
+from connector.auth.principal import hash_token, rate_limit_key
+from connector.extensions import db
+from connector.feeds.service import RENDER_VERSION
+from connector.fx.resolve import from_snapshot_only
+from connector.markets.model import Market
+from connector.models import Role, User
+from connector.offers.service import fx_for
+from connector.services import get_redis
+
+PREFIX = "feeds:"
+MARKET_EPOCH = PREFIX + "epoch:market"
+AUTH_EPOCH = PREFIX + "epoch:auth"
+# Bounds on staleness should an increment be lost (a process killed between its
+# commit and the increment, Redis briefly down).
+MARKET_TTL_SECONDS = 30
+PRINCIPAL_TTL_SECONDS = 60  # also how often a token's last_used_at is refreshed
+PAGE_TTL_SECONDS = 3600
+# Encodings stored per page, best first; ``identity`` is always there.
+ENCODINGS = ("gzip", "identity")
+
+# Tables whose writes make cached entries stale, and which epoch they move. A
+# table added to what a page or a principal is made of (presentation settings,
+# say) is added here.
+WATCHED_TABLES = {
+    "offer": MARKET_EPOCH,
+    "feed_counter": MARKET_EPOCH,
+    "fx_rate": MARKET_EPOCH,
+    "api_token": AUTH_EPOCH,
+    "user_account": AUTH_EPOCH,
+}
+_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+
+
+@dataclass
+class Rendered:
+    """What an endpoint renders for a page: bytes, type, strong ETag and headers."""
+
+    body: bytes
+    content_type: str
+    etag: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class MarketState:
+    """The market's change number and what its rate-age headers are made of."""
+
+    seq: int
+    fx: dict
+
+    def fx_headers(self, now: datetime | None = None) -> dict[str, str]:
+        """How old the market's rates are *now* (the page's bytes stay the same as hours pass)."""
+        if not self.fx.get("as_of"):
+            return {"X-FX-Usable": "false"}
+        now_ts = (now or datetime.now(UTC)).timestamp()
+        stale_at = self.fx.get("stale_at")
+        usable = not self.fx["missing"] and (stale_at is None or now_ts <= stale_at)
+        return {
+            "X-FX-As-Of": self.fx["as_of"],
+            "X-FX-Age-Hours": str(int((now_ts - self.fx["as_of_ts"]) // 3600)),
+            "X-FX-Max-Age-Hours": str(self.fx["max_age_hours"]),
+            "X-FX-Usable": "true" if usable else "false",
+        }
+
+
+@dataclass
+class _Lookup:
+    """What the one round trip brought back, kept for the slow path of the same request."""
+
+    key: str
+    encoding: str
+    market: str
+    market_epoch: bytes
+    auth_epoch: bytes
+    principal: dict | None
+    state: MarketState | None
+    entry: bytes | None
+
+
+# Endpoint name -> function giving the format the request asks for.
+_CACHEABLE: dict[str, Callable[[], str]] = {}
+
+
+def cacheable(endpoint: str, format_of: Callable[[], str]) -> None:
+    """Serve ``endpoint`` (a view taking ``code``, the market) from the page cache."""
+    _CACHEABLE[endpoint] = format_of
+
+
+def presentation_key(user: User) -> str:
+    """What, beside the request, makes this caller's pages differ from another's.
+
+    Every seller of a market gets the same bytes today; per-seller presentation
+    settings (brand, link template) return their hash here.
+    """
+    return ""
+
+
+def init_app(app: Flask, limiter) -> None:
+    """Look pages up before anything else runs; the limiter skips what was counted here."""
+    app.before_request_funcs.setdefault(None, []).insert(0, _serve_made_page)
+    limiter.request_filter(counted_here)
+    _watch_writes()
+
+
+def counted_here() -> bool:
+    return bool(g.get("feeds_lookup"))
+
+
+# -- the fast path ---------------------------------------------------------------
+
+
+def _serve_made_page() -> Response | None:
+    format_of = _CACHEABLE.get(request.endpoint or "")
+    if format_of is None or request.method != "GET":
+        return None
+    secret = _bearer_secret()
+    if secret is None:
+        return None  # the view answers 401
+    code = str((request.view_args or {}).get("code", "")).upper()
+    fmt = format_of()
+    encoding = _encoding()
+    # The page every caller without presentation settings reads, fetched in the same
+    # round trip; a caller with settings costs a second one.
+    key = _page_key(code, fmt, "")
+    limit = parse_limit(current_app.config["API_RATE_LIMIT"])
+    window = limit.get_expiry()
+    now = time.time()
+    counter = f"{PREFIX}rate:{rate_limit_key()}:{int(now // window)}"
+    try:
+        pipe = get_redis().pipeline(transaction=False)
+        pipe.mget(
+            MARKET_EPOCH,
+            PREFIX + "market:" + code,
+            AUTH_EPOCH,
+            PREFIX + "token:" + hash_token(secret),
+            _entry_key(key, encoding),
+        )
+        pipe.incr(counter)
+        pipe.expire(counter, window)
+        (market_epoch, state_raw, auth_epoch, principal_raw, entry), count, _ = pipe.execute()
+    except RedisError:
+        return None  # the limit is a guard, not a gate; the view renders from the database
+    if count > limit.amount:
+        abort(429, headers={"Retry-After": str(max(1, int(window - now % window)))})
+    market_epoch, auth_epoch = market_epoch or b"0", auth_epoch or b"0"
+    principal = _valid(principal_raw, auth_epoch)
+    state = _valid(state_raw, market_epoch)
+    lookup = _Lookup(
+        key=key,
+        encoding=encoding,
+        market=code,
+        market_epoch=market_epoch,
+        auth_epoch=auth_epoch,
+        principal=principal,
+        state=MarketState(state["seq"], state["fx"]) if state else None,
+        entry=entry,
+    )
+    g.feeds_lookup = lookup
+    if principal is None or lookup.state is None or not _may_read(principal, code):
+        return None
+    if principal["p"]:
+        lookup.key = _page_key(code, fmt, principal["p"])
+        try:
+            lookup.entry = get_redis().get(_entry_key(lookup.key, encoding))
+        except RedisError:
+            return None
+    made = _entry(lookup.entry)
+    if made is None or made[0] != lookup.state.seq:
+        return None
+    return _response(made[1], made[2], lookup.state)
+
+
+def _may_read(principal: dict, code: str) -> bool:
+    return principal["role"] in (Role.SELLER, Role.OPS) and (
+        principal["role"] == Role.OPS or code in principal["markets"]
+    )
+
+
+def _valid(raw: bytes | None, epoch: bytes) -> dict | None:
+    if not raw:
+        return None
+    value = orjson.loads(raw)
+    return value if value.get("epoch") == epoch.decode() else None
+
+
+# -- the slow path: the view renders, the cache keeps ------------------------------
+
+
+def serve(user: User, market: Market, render: Callable[[int], Rendered]) -> Response:
+    """The page from the cache when it is made for the market's change number, else
+    ``render(change_number)``'s bytes, kept for every other caller."""
+    lookup: _Lookup | None = g.get("feeds_lookup")
+    if lookup is None:
+        # Redis did not answer the lookup: render from the database, keep nothing.
+        state = _read_market_state(market)
+        rendered = render(state.seq)
+        return _response(_meta_of(rendered, state.seq), rendered.body, state)
+    _remember_principal(lookup, user)
+    state = lookup.state or _remember_market_state(lookup, market)
+    presentation = presentation_key(user)
+    key = _page_key(lookup.market, _CACHEABLE[request.endpoint](), presentation)
+    entry = _entry(lookup.entry) if key == lookup.key else None
+    if entry is not None and entry[0] == state.seq:
+        return _response(entry[1], entry[2], state)
+    rendered = render(state.seq)
+    meta = _meta_of(rendered, state.seq)
+    bodies = {"identity": rendered.body, "gzip": gzip.compress(rendered.body, 6, mtime=0)}
+    try:
+        pipe = get_redis().pipeline(transaction=False)
+        for encoding, body in bodies.items():
+            pipe.set(_entry_key(key, encoding), _pack(meta, encoding, body), ex=PAGE_TTL_SECONDS)
+        pipe.execute()
+    except RedisError:
+        pass  # served all the same; the next request renders again
+    encoding = lookup.encoding
+    return _response(_meta_for(meta, encoding), bodies[encoding], state)
+
+
+def _remember_principal(lookup: _Lookup, user: User) -> None:
+    if lookup.principal is not None:
+        return
+    value = {
+        "epoch": lookup.auth_epoch.decode(),
+        "role": user.role,
+        "markets": list(user.markets or []),
+        "p": presentation_key(user),
+    }
+    secret = _bearer_secret()
+    if secret is None:
+        return
+    try:
+        get_redis().set(
+            PREFIX + "token:" + hash_token(secret), orjson.dumps(value), ex=PRINCIPAL_TTL_SECONDS
+        )
+    except RedisError:
+        pass
+
+
+def _remember_market_state(lookup: _Lookup, market: Market) -> MarketState:
+    state = _read_market_state(market)
+    value = {"epoch": lookup.market_epoch.decode(), "seq": state.seq, "fx": state.fx}
+    try:
+        get_redis().set(
+            PREFIX + "market:" + market.code, orjson.dumps(value), ex=MARKET_TTL_SECONDS
+        )
+    except RedisError:
+        pass
+    return state
+
+
+def _read_market_state(market: Market) -> MarketState:
+    """The market's change number and rates, from the database."""
+    seq = db.session.execute(
+        text("SELECT max(feed_seq) FROM offer WHERE market_code = :market"),
+        {"market": market.code},
+    ).scalar()
+    now = datetime.now(UTC)
+    fx = fx_for(market, now)
+    summary: dict = {"as_of": None, "missing": bool(fx.missing)}
+    if fx.rates:
+        oldest = min(rate.as_of for rate in fx.rates.values())
+        limit = timedelta(hours=market.fx_max_age_hours)
+        # The first moment a rate that is judged by age passes the limit (fx.stale's rule);
+        # rates from the snapshot, when allowed, never do.
+        allowed = current_app.config["FX_ALLOW_SNAPSHOT"]
+        stale_at = [
+            (rate.as_of + limit).timestamp()
+            for rate in fx.rates.values()
+            if not (allowed and from_snapshot_only(rate.source))
+        ]
+        summary.update(
+            as_of=oldest.isoformat(),
+            as_of_ts=oldest.timestamp(),
+            max_age_hours=market.fx_max_age_hours,
+            stale_at=min(stale_at) if stale_at else None,
+        )
+    return MarketState(int(seq or 0), summary)
+
+
+# -- entries -----------------------------------------------------------------------
+
+
+def _page_key(code: str, fmt: str, presentation: str) -> str:
+    parts = (
+        request.endpoint,
+        code,
+        fmt,
+        sorted(request.args.items(multi=True)),
+        presentation,
+        RENDER_VERSION,
+    )
+    return hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
+
+
+def _entry_key(key: str, encoding: str) -> str:
+    return f"{PREFIX}page:{key}:{encoding}"
+
+
+def _meta_of(rendered: Rendered, seq: int) -> dict:
+    return {
+        "seq": seq,
+        "etag": rendered.etag,
+        "type": rendered.content_type,
+        "headers": rendered.headers,
+    }
+
+
+def _meta_for(meta: dict, encoding: str) -> dict:
+    """The meta of one encoding: a strong ETag differs per content coding (RFC 9110)."""
+    if encoding == "identity":
+        return meta
+    headers = {**meta["headers"], "Content-Encoding": encoding}
+    return {**meta, "etag": f"{meta['etag']}-{encoding}", "headers": headers}
+
+
+def _pack(meta: dict, encoding: str, body: bytes) -> bytes:
+    return orjson.dumps(_meta_for(meta, encoding)) + b"\n" + body
+
+
+def _entry(raw: bytes | None) -> tuple[int, dict, bytes] | None:
+    if not raw:
+        return None
+    head, _, body = raw.partition(b"\n")
+    meta = orjson.loads(head)
+    return meta["seq"], meta, body
+
+
+def _response(meta: dict, body: bytes | None, state: MarketState) -> Response:
+    headers = {
+        "ETag": f'"{meta["etag"]}"',
+        "Cache-Control": "private, no-cache",
+        "Vary": "Accept, Accept-Encoding",
+        **meta["headers"],
+        **state.fx_headers(),
+    }
+    if meta["etag"] in request.if_none_match:
+        headers.pop("Content-Encoding", None)
+        return Response(status=304, headers=headers)
+    return Response(body, status=200, headers=headers, content_type=meta["type"])
+
+
+def _encoding() -> str:
+    accepted = request.accept_encodings
+    for encoding in ENCODINGS[:-1]:
+        if accepted[encoding]:
+            return encoding
+    return "identity"
+
+
+def _bearer_secret() -> str | None:
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return None
+    return secret.strip()
+
+
+# -- invalidation --------------------------------------------------------------------
+
+
+def _watch_writes() -> None:
+    """Increment the epochs after every commit that wrote a watched table, whoever wrote it
+    (ORM, Core or text SQL, any session, jobs included)."""
+    if event.contains(Engine, "after_cursor_execute", _note_write):
+        return
+    event.listen(Engine, "after_cursor_execute", _note_write)
+    event.listen(Engine, "commit", _committing)
+    event.listen(Engine, "rollback", _rolled_back)
+    event.listen(Pool, "checkin", _after_commit)
+
+
+def _note_write(conn, cursor, statement, parameters, context, executemany) -> None:
+    match = _WRITE.match(statement)
+    if match is None:
+        return
+    epoch = WATCHED_TABLES.get(match.group(1).lower())
+    if epoch is None:
+        return
+    if epoch == AUTH_EPOCH and _only_marks_use(statement):
+        return
+    conn.info.setdefault("feeds_pending", set()).add(epoch)
+    if has_app_context():
+        conn.info["feeds_redis"] = get_redis()
+
+
+def _only_marks_use(statement: str) -> bool:
+    """``last_used_at`` moves once a minute per token and changes nothing a cache holds."""
+    head = statement.split("WHERE", 1)[0]
+    return "last_used_at" in head and head.count("=") == 1
+
+
+def _committing(conn) -> None:
+    # Called just before the database commits: the increment waits for the check-in.
+    pending = conn.info.pop("feeds_pending", None)
+    if pending:
+        conn.info.setdefault("feeds_committed", set()).update(pending)
+
+
+def _rolled_back(conn) -> None:
+    conn.info.pop("feeds_pending", None)
+
+
+def _after_commit(dbapi_connection, record) -> None:
+    committed = record.info.pop("feeds_committed", None)
+    client = record.info.pop("feeds_redis", None)
+    if not committed or client is None:
+        return
+    try:
+        pipe = client.pipeline(transaction=False)
+        for epoch in committed:
+            pipe.incr(epoch)
+        pipe.execute()
+    except RedisError:
+        pass  # the entries' TTL bounds how long they outlive the change
