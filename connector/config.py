@@ -135,6 +135,8 @@ def _settings(env: Mapping[str, str], instance_path: Path, overrides: Mapping) -
         # If Redis is down, serve rather than fail; the limit is a guard, not a gate.
         "RATELIMIT_SWALLOW_ERRORS": True,
         "JOB_TIMEOUT_SECONDS": _int(env, "JOB_TIMEOUT_SECONDS", 300),
+        # Feed pages each web process keeps in memory beside Redis (connector/feeds/page_cache.py).
+        "FEED_PAGE_MEMORY_MB": _int(env, "FEED_PAGE_MEMORY_MB", 64),
         # Whole request bodies; a larger body is a 413.
         "MAX_CONTENT_LENGTH": max_upload_mb * 1024 * 1024,
         "IMAGE_MAX_BYTES": _int(env, "IMAGE_MAX_KB", 5 * 1024) * 1024,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import request
+from flask import Response, request, stream_with_context
 from flask_babel import gettext as _
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates
@@ -12,7 +12,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
 from connector.extensions import db
-from connector.feeds import page_cache, service
+from connector.feeds import export, page_cache, service
 from connector.feeds.render import FORMATS, seller_item
 from connector.fields import TIME_OUT_OF_RANGE
 from connector.markets.model import Market
@@ -253,6 +253,46 @@ def _render(market: Market, query: service.FeedQuery, seq: int) -> page_cache.Re
         content_type=MEDIA[query.fmt],
         etag=service.etag_of(page),
         headers=headers,
+    )
+
+
+class ExportArgsSchema(Schema):
+    lang = fields.String(
+        metadata={"description": "One of the market's locales (kk_KZ, ru_KZ) or its language (ru)."}
+    )
+
+
+@blp.get("/markets/<code>/offers/export")
+@requires_api_role(Role.SELLER, Role.OPS)
+@blp.arguments(ExportArgsSchema, location="query")
+@blp.doc(
+    responses={
+        "200": {
+            "description": "Every ready offer, one feed item (as in the JSON feed) a line; "
+            'the last line is `{"sync_token": ..., "count": ...}`. Gzip-compressed '
+            "when the request accepts gzip.",
+            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+        },
+    }
+)
+@blp.alt_response(401, schema=ErrorEnvelopeSchema)
+@blp.alt_response(403, schema=ErrorEnvelopeSchema)
+@blp.alt_response(404, schema=ErrorEnvelopeSchema)
+@blp.alt_response(422, schema=ErrorEnvelopeSchema)
+@blp.alt_response(429, schema=ErrorEnvelopeSchema)
+def export_offers(args: dict, code: str, user: User):
+    """A market's whole catalogue in one streamed download, for a first sync; continue
+    with the feed's `updated_since` set to the last line's `sync_token`."""
+    market = _market_for(user, code)
+    locale = _locale(market, args.get("lang"))
+    compress = bool(request.accept_encodings["gzip"])
+    headers = {"Cache-Control": "no-store", "Vary": "Accept-Encoding"}
+    if compress:
+        headers["Content-Encoding"] = "gzip"
+    return Response(
+        stream_with_context(export.ndjson(market.code, locale, compress)),
+        headers=headers,
+        mimetype="application/x-ndjson",
     )
 
 

@@ -21,6 +21,10 @@ revoked token is refused on the next request, and a changed offer shows on the
 next page. A short TTL bounds staleness should a process die between its commit
 and the increment.
 
+Redis keeps each page's small meta (change number, ETag, headers), fetched in
+the round trip, and its body; each web process keeps copies of the bodies it
+served lately, so a hot page's bytes are not moved out of Redis per request.
+
 The layer is generic: an endpoint registers with :func:`cacheable` and renders
 its page through :func:`serve` with a function that returns :class:`Rendered`;
 any format the feed renders is cached the same way, keyed by the request's
@@ -29,10 +33,14 @@ query and the format the endpoint chose, and by the caller's presentation key.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import re
+import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -40,15 +48,15 @@ from datetime import UTC, datetime, timedelta
 import orjson
 from flask import Flask, Response, current_app, g, has_app_context, request
 from flask_smorest import abort
+from limits import RateLimitItem
 from limits import parse as parse_limit
 from redis import RedisError
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
 
 from connector.auth.principal import hash_token, rate_limit_key
-from connector.extensions import db
-from connector.feeds.service import RENDER_VERSION
+from connector.feeds.service import RENDER_VERSION, change_number
 from connector.fx.resolve import from_snapshot_only
 from connector.markets.model import Market
 from connector.models import Role, User
@@ -122,7 +130,7 @@ class _Lookup:
     auth_epoch: bytes
     principal: dict | None
     state: MarketState | None
-    entry: bytes | None
+    meta: bytes | None
 
 
 # Endpoint name -> function giving the format the request asks for.
@@ -170,7 +178,7 @@ def _serve_made_page() -> Response | None:
     # The page every caller without presentation settings reads, fetched in the same
     # round trip; a caller with settings costs a second one.
     key = _page_key(code, fmt, "")
-    limit = parse_limit(current_app.config["API_RATE_LIMIT"])
+    limit = _limit(current_app.config["API_RATE_LIMIT"])
     window = limit.get_expiry()
     now = time.time()
     counter = f"{PREFIX}rate:{rate_limit_key()}:{int(now // window)}"
@@ -181,11 +189,11 @@ def _serve_made_page() -> Response | None:
             PREFIX + "market:" + code,
             AUTH_EPOCH,
             PREFIX + "token:" + hash_token(secret),
-            _entry_key(key, encoding),
+            _meta_key(key, encoding),
         )
         pipe.incr(counter)
         pipe.expire(counter, window)
-        (market_epoch, state_raw, auth_epoch, principal_raw, entry), count, _ = pipe.execute()
+        (market_epoch, state_raw, auth_epoch, principal_raw, meta), count, _ = pipe.execute()
     except RedisError:
         return None  # the limit is a guard, not a gate; the view renders from the database
     if count > limit.amount:
@@ -201,7 +209,7 @@ def _serve_made_page() -> Response | None:
         auth_epoch=auth_epoch,
         principal=principal,
         state=MarketState(state["seq"], state["fx"]) if state else None,
-        entry=entry,
+        meta=meta,
     )
     g.feeds_lookup = lookup
     if principal is None or lookup.state is None or not _may_read(principal, code):
@@ -209,13 +217,16 @@ def _serve_made_page() -> Response | None:
     if principal["p"]:
         lookup.key = _page_key(code, fmt, principal["p"])
         try:
-            lookup.entry = get_redis().get(_entry_key(lookup.key, encoding))
+            lookup.meta = get_redis().get(_meta_key(lookup.key, encoding))
         except RedisError:
             return None
-    made = _entry(lookup.entry)
-    if made is None or made[0] != lookup.state.seq:
-        return None
-    return _response(made[1], made[2], lookup.state)
+    made = _made(lookup.key, lookup.encoding, lookup.meta, lookup.state.seq)
+    return None if made is None else _response(made[0], made[1], lookup.state)
+
+
+@functools.lru_cache(maxsize=8)
+def _limit(spec: str) -> RateLimitItem:
+    return parse_limit(spec)
 
 
 def _may_read(principal: dict, code: str) -> bool:
@@ -247,16 +258,19 @@ def serve(user: User, market: Market, render: Callable[[int], Rendered]) -> Resp
     state = lookup.state or _remember_market_state(lookup, market)
     presentation = presentation_key(user)
     key = _page_key(lookup.market, _CACHEABLE[request.endpoint](), presentation)
-    entry = _entry(lookup.entry) if key == lookup.key else None
-    if entry is not None and entry[0] == state.seq:
-        return _response(entry[1], entry[2], state)
+    made = _made(key, lookup.encoding, lookup.meta, state.seq) if key == lookup.key else None
+    if made is not None:
+        return _response(made[0], made[1], state)
     rendered = render(state.seq)
     meta = _meta_of(rendered, state.seq)
     bodies = {"identity": rendered.body, "gzip": gzip.compress(rendered.body, 6, mtime=0)}
     try:
         pipe = get_redis().pipeline(transaction=False)
         for encoding, body in bodies.items():
-            pipe.set(_entry_key(key, encoding), _pack(meta, encoding, body), ex=PAGE_TTL_SECONDS)
+            encoded = _meta_for(meta, encoding)
+            # The body first: a reader that finds the meta finds its body.
+            pipe.set(_body_key(key, encoding), _tagged(encoded, body), ex=PAGE_TTL_SECONDS)
+            pipe.set(_meta_key(key, encoding), orjson.dumps(encoded), ex=PAGE_TTL_SECONDS)
         pipe.execute()
     except RedisError:
         pass  # served all the same; the next request renders again
@@ -298,10 +312,7 @@ def _remember_market_state(lookup: _Lookup, market: Market) -> MarketState:
 
 def _read_market_state(market: Market) -> MarketState:
     """The market's change number and rates, from the database."""
-    seq = db.session.execute(
-        text("SELECT max(feed_seq) FROM offer WHERE market_code = :market"),
-        {"market": market.code},
-    ).scalar()
+    seq = change_number(market.code)
     now = datetime.now(UTC)
     fx = fx_for(market, now)
     summary: dict = {"as_of": None, "missing": bool(fx.missing)}
@@ -322,7 +333,7 @@ def _read_market_state(market: Market) -> MarketState:
             max_age_hours=market.fx_max_age_hours,
             stale_at=min(stale_at) if stale_at else None,
         )
-    return MarketState(int(seq or 0), summary)
+    return MarketState(seq, summary)
 
 
 # -- entries -----------------------------------------------------------------------
@@ -340,13 +351,19 @@ def _page_key(code: str, fmt: str, presentation: str) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
 
 
-def _entry_key(key: str, encoding: str) -> str:
-    return f"{PREFIX}page:{key}:{encoding}"
+def _meta_key(key: str, encoding: str) -> str:
+    return f"{PREFIX}page:{key}:{encoding}:meta"
+
+
+def _body_key(key: str, encoding: str) -> str:
+    return f"{PREFIX}page:{key}:{encoding}:body"
 
 
 def _meta_of(rendered: Rendered, seq: int) -> dict:
     return {
         "seq": seq,
+        # Names this rendering: what a process's copy of the body is kept under.
+        "made": secrets.token_hex(8),
         "etag": rendered.etag,
         "type": rendered.content_type,
         "headers": rendered.headers,
@@ -361,16 +378,63 @@ def _meta_for(meta: dict, encoding: str) -> dict:
     return {**meta, "etag": f"{meta['etag']}-{encoding}", "headers": headers}
 
 
-def _pack(meta: dict, encoding: str, body: bytes) -> bytes:
-    return orjson.dumps(_meta_for(meta, encoding)) + b"\n" + body
+def _tagged(meta: dict, body: bytes) -> bytes:
+    return meta["made"].encode() + b"\n" + body
 
 
-def _entry(raw: bytes | None) -> tuple[int, dict, bytes] | None:
-    if not raw:
+def _made(key: str, encoding: str, raw_meta: bytes | None, seq: int) -> tuple[dict, bytes] | None:
+    """The page made for change ``seq``: its meta, and its body from this process's copy,
+    else from Redis (a second round trip, once per process and page)."""
+    if not raw_meta:
         return None
-    head, _, body = raw.partition(b"\n")
-    meta = orjson.loads(head)
-    return meta["seq"], meta, body
+    meta = orjson.loads(raw_meta)
+    if meta["seq"] != seq:
+        return None
+    name = (key, encoding, meta["made"])
+    body = _BODIES.get(name)
+    if body is None:
+        try:
+            tagged = get_redis().get(_body_key(key, encoding))
+        except RedisError:
+            return None
+        made, _, body = (tagged or b"").partition(b"\n")
+        if made.decode() != meta["made"]:
+            return None  # re-rendered meanwhile: the caller renders again
+        _BODIES.put(name, body, current_app.config["FEED_PAGE_MEMORY_MB"] << 20)
+    return meta, body
+
+
+class _ProcessCopies:
+    """Page bodies this process has served lately, by page key, encoding and rendering, least recently
+    used dropped first. The meta from Redis says which body is current, so a copy here
+    is never served stale; it only saves moving the bytes out of Redis each time."""
+
+    def __init__(self) -> None:
+        self._bodies: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, name: tuple[str, str, str]) -> bytes | None:
+        with self._lock:
+            body = self._bodies.get(name)
+            if body is not None:
+                self._bodies.move_to_end(name)
+            return body
+
+    def put(self, name: tuple[str, str, str], body: bytes, budget: int) -> None:
+        if len(body) > budget:
+            return
+        with self._lock:
+            if name in self._bodies:
+                return
+            self._bodies[name] = body
+            self._size += len(body)
+            while self._size > budget:
+                _, dropped = self._bodies.popitem(last=False)
+                self._size -= len(dropped)
+
+
+_BODIES = _ProcessCopies()
 
 
 def _response(meta: dict, body: bytes | None, state: MarketState) -> Response:

@@ -84,6 +84,7 @@ def test_gzip_when_the_client_accepts_it(client, seller_key, catalog):
         assert gzip.decompress(packed.data) == plain.data
         assert len(packed.data) < len(plain.data) / 3
     assert packed.headers["ETag"] != plain.headers["ETag"]
+    assert client.get(FEED, headers=bearer(seller_key)).data == plain.data
     assert "Accept-Encoding" in packed.headers["Vary"]
     unchanged = client.get(
         FEED,
