@@ -405,9 +405,9 @@ def _made(key: str, encoding: str, raw_meta: bytes | None, seq: int) -> tuple[di
 
 
 class _ProcessCopies:
-    """Page bodies this process has served lately, by page key, encoding and rendering, least recently
-    used dropped first. The meta from Redis says which body is current, so a copy here
-    is never served stale; it only saves moving the bytes out of Redis each time."""
+    """Page bodies this process served lately, by page key, encoding and rendering; the
+    least recently used dropped first. The meta from Redis says which body is current,
+    so a copy here is never served stale; it only saves moving the bytes out of Redis."""
 
     def __init__(self) -> None:
         self._bodies: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
