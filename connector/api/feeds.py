@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from flask import Response, request, stream_with_context
 from flask_babel import gettext as _
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates
+from werkzeug.datastructures import MIMEAccept
 
 from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
@@ -141,10 +143,10 @@ def _locale(market: Market, wanted: str | None) -> str:
     abort(422, errors={"lang": [_("Use one of %(locales)s.", locales=", ".join(market.locales))]})
 
 
-def _format(args: dict) -> str:
+def _format(args: Mapping, accept: MIMEAccept) -> str:
     if args.get("format"):
         return args["format"]
-    best = request.accept_mimetypes.best_match(
+    best = accept.best_match(
         ["application/json", "text/csv", "application/rss+xml", "application/xml"],
         default="application/json",
     )
@@ -180,7 +182,11 @@ def list_markets(user: User):
 
 
 # Served from pages already made when they are (connector/feeds/page_cache.py).
-page_cache.cacheable("feeds_api.market_offers", lambda: _format(request.args))
+page_cache.cacheable(
+    "feeds_api.market_offers",
+    r"/api/v1/markets/(?P<code>[^/]+)/offers",
+    lambda req: _format(req.args, req.accept_mimetypes),
+)
 
 
 @blp.get("/markets/<code>/offers")
@@ -213,7 +219,7 @@ def market_offers(args: dict, code: str, user: User):
     query = service.FeedQuery(
         market=market.code,
         locale=_locale(market, args.get("lang")),
-        fmt=_format(args),
+        fmt=_format(args, request.accept_mimetypes),
         limit=args["limit"],
         ready_only=args["ready_only"],
         since=_since(args, market),

@@ -46,20 +46,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import orjson
-from flask import Flask, Response, current_app, g, has_app_context, request
+from flask import Flask, current_app, g, has_app_context, request
 from flask_smorest import abort
 from limits import RateLimitItem
 from limits import parse as parse_limit
-from redis import RedisError
+from redis import Redis, RedisError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
+from werkzeug.wrappers import Request, Response
 
-from connector.auth.principal import hash_token, rate_limit_key
 from connector.feeds.service import RENDER_VERSION, change_number
 from connector.fx.resolve import from_snapshot_only
 from connector.markets.model import Market
 from connector.models import Role, User
+from connector.models.account import hash_token
 from connector.offers.service import fx_for
 from connector.services import get_redis
 
@@ -124,6 +125,7 @@ class _Lookup:
     """What the one round trip brought back, kept for the slow path of the same request."""
 
     key: str
+    fmt: str
     encoding: str
     market: str
     market_epoch: bytes
@@ -131,15 +133,23 @@ class _Lookup:
     principal: dict | None
     state: MarketState | None
     meta: bytes | None
+    retry_after: int = 0  # over the limit: seconds until the window has room
 
 
-# Endpoint name -> function giving the format the request asks for.
-_CACHEABLE: dict[str, Callable[[], str]] = {}
+@dataclass(frozen=True)
+class _Cacheable:
+    endpoint: str
+    path: re.Pattern
+    format_of: Callable[[Request], str]
 
 
-def cacheable(endpoint: str, format_of: Callable[[], str]) -> None:
-    """Serve ``endpoint`` (a view taking ``code``, the market) from the page cache."""
-    _CACHEABLE[endpoint] = format_of
+_CACHEABLE: dict[str, _Cacheable] = {}
+
+
+def cacheable(endpoint: str, path: str, format_of: Callable[[Request], str]) -> None:
+    """Serve ``endpoint`` from the page cache: ``path`` is its URL as a regular expression
+    with a ``code`` group (the market), ``format_of`` the format a request asks for."""
+    _CACHEABLE[endpoint] = _Cacheable(endpoint, re.compile(path), format_of)
 
 
 def presentation_key(user: User) -> str:
@@ -152,76 +162,136 @@ def presentation_key(user: User) -> str:
 
 
 def init_app(app: Flask, limiter) -> None:
-    """Look pages up before anything else runs; the limiter skips what was counted here."""
-    app.before_request_funcs.setdefault(None, []).insert(0, _serve_made_page)
+    """Serve made pages in front of the app (no request context, session or routing to
+    pay for); what it cannot serve goes on to the view with what it looked up."""
+    app.wsgi_app = _MadePages(app, app.wsgi_app)
+    app.before_request_funcs.setdefault(None, []).insert(0, _take_lookup)
     limiter.request_filter(counted_here)
     _watch_writes()
 
 
 def counted_here() -> bool:
+    """The limiter skips requests counted by the lookup."""
     return bool(g.get("feeds_lookup"))
+
+
+def _take_lookup() -> None:
+    lookup: _Lookup | None = request.environ.get(ENVIRON_KEY)
+    if lookup is None:
+        return
+    g.feeds_lookup = lookup
+    if lookup.retry_after:
+        abort(429, headers={"Retry-After": str(lookup.retry_after)})
 
 
 # -- the fast path ---------------------------------------------------------------
 
 
-def _serve_made_page() -> Response | None:
-    format_of = _CACHEABLE.get(request.endpoint or "")
-    if format_of is None or request.method != "GET":
-        return None
-    secret = _bearer_secret()
-    if secret is None:
-        return None  # the view answers 401
-    code = str((request.view_args or {}).get("code", "")).upper()
-    fmt = format_of()
-    encoding = _encoding()
-    # The page every caller without presentation settings reads, fetched in the same
-    # round trip; a caller with settings costs a second one.
-    key = _page_key(code, fmt, "")
-    limit = _limit(current_app.config["API_RATE_LIMIT"])
-    window = limit.get_expiry()
-    now = time.time()
-    counter = f"{PREFIX}rate:{rate_limit_key()}:{int(now // window)}"
-    try:
-        pipe = get_redis().pipeline(transaction=False)
-        pipe.mget(
-            MARKET_EPOCH,
-            PREFIX + "market:" + code,
-            AUTH_EPOCH,
-            PREFIX + "token:" + hash_token(secret),
-            _meta_key(key, encoding),
-        )
-        pipe.incr(counter)
-        pipe.expire(counter, window)
-        (market_epoch, state_raw, auth_epoch, principal_raw, meta), count, _ = pipe.execute()
-    except RedisError:
-        return None  # the limit is a guard, not a gate; the view renders from the database
-    if count > limit.amount:
-        abort(429, headers={"Retry-After": str(max(1, int(window - now % window)))})
-    market_epoch, auth_epoch = market_epoch or b"0", auth_epoch or b"0"
-    principal = _valid(principal_raw, auth_epoch)
-    state = _valid(state_raw, market_epoch)
-    lookup = _Lookup(
-        key=key,
-        encoding=encoding,
-        market=code,
-        market_epoch=market_epoch,
-        auth_epoch=auth_epoch,
-        principal=principal,
-        state=MarketState(state["seq"], state["fx"]) if state else None,
-        meta=meta,
-    )
-    g.feeds_lookup = lookup
-    if principal is None or lookup.state is None or not _may_read(principal, code):
-        return None
-    if principal["p"]:
-        lookup.key = _page_key(code, fmt, principal["p"])
+ENVIRON_KEY = "connector.feeds_lookup"
+
+# The whole lookup in one command, so one reply: the values, then the caller's count.
+LOOKUP_SCRIPT = """
+local values = redis.call('MGET', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+local count = redis.call('INCR', KEYS[6])
+if count == 1 then redis.call('EXPIRE', KEYS[6], ARGV[1]) end
+values[6] = count
+return values
+"""
+
+
+class _MadePages:
+    """WSGI middleware: answers a cacheable page from what one Redis round trip brings."""
+
+    def __init__(self, app: Flask, wsgi_app) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self._script = None
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") == "GET":
+            path = environ.get("PATH_INFO", "")
+            for cacheable in _CACHEABLE.values():
+                match = cacheable.path.fullmatch(path)
+                if match:
+                    response = self._made(environ, cacheable, match["code"].upper())
+                    if response is not None:
+                        return response(environ, start_response)
+                    break
+        return self.wsgi_app(environ, start_response)
+
+    def _redis(self) -> Redis:
+        client = self.app.extensions.get("redis")
+        if client is None:
+            with self.app.app_context():
+                client = get_redis()
+        return client
+
+    def _made(self, environ, cacheable: _Cacheable, code: str) -> Response | None:
+        req = Request(environ)
+        secret = _bearer_secret(req)
+        if secret is None:
+            return None  # the view answers 401
+        fmt = cacheable.format_of(req)
+        encoding = _encoding(req)
+        # The page every caller without presentation settings reads comes in the same
+        # round trip; a caller with settings costs a second one.
+        key = _page_key(cacheable.endpoint, code, fmt, req.args, "")
+        limit = _limit(self.app.config["API_RATE_LIMIT"])
+        window = limit.get_expiry()
+        now = time.time()
+        counter = f"{PREFIX}rate:{_rate_key(secret)}:{int(now // window)}"
+        client = self._redis()
         try:
-            lookup.meta = get_redis().get(_meta_key(lookup.key, encoding))
+            if self._script is None:
+                self._script = client.register_script(LOOKUP_SCRIPT)
+            keys = [
+                MARKET_EPOCH,
+                PREFIX + "market:" + code,
+                AUTH_EPOCH,
+                PREFIX + "token:" + hash_token(secret),
+                _meta_key(key, encoding),
+                counter,
+            ]
+            reply = self._script(keys=keys, args=[window], client=client)
         except RedisError:
+            return None  # the limit is a guard, not a gate; the view renders from the database
+        market_epoch, state_raw, auth_epoch, principal_raw, meta, count = reply
+        market_epoch, auth_epoch = market_epoch or b"0", auth_epoch or b"0"
+        principal = _valid(principal_raw, auth_epoch)
+        state = _valid(state_raw, market_epoch)
+        lookup = _Lookup(
+            key=key,
+            fmt=fmt,
+            encoding=encoding,
+            market=code,
+            market_epoch=market_epoch,
+            auth_epoch=auth_epoch,
+            principal=principal,
+            state=MarketState(state["seq"], state["fx"]) if state else None,
+            meta=meta,
+        )
+        environ[ENVIRON_KEY] = lookup
+        if count > limit.amount:
+            lookup.retry_after = max(1, int(window - now % window))
+            return None  # the app answers 429 in its error envelope and language
+        if principal is None or lookup.state is None or not _may_read(principal, code):
             return None
-    made = _made(lookup.key, lookup.encoding, lookup.meta, lookup.state.seq)
-    return None if made is None else _response(made[0], made[1], lookup.state)
+        if principal["p"]:
+            lookup.key = _page_key(cacheable.endpoint, code, fmt, req.args, principal["p"])
+            try:
+                lookup.meta = client.get(_meta_key(lookup.key, encoding))
+            except RedisError:
+                return None
+        budget = self.app.config["FEED_PAGE_MEMORY_MB"] << 20
+        made = _made(client, budget, lookup.key, encoding, lookup.meta, lookup.state.seq)
+        if made is None:
+            return None
+        return _response(req, made[0], made[1], lookup.state)
+
+
+def _rate_key(secret: str) -> str:
+    """The limiter's key for a bearer token (connector.auth.principal.rate_limit_key)."""
+    return "key:" + hash_token(secret)[:24]
 
 
 @functools.lru_cache(maxsize=8)
@@ -253,14 +323,17 @@ def serve(user: User, market: Market, render: Callable[[int], Rendered]) -> Resp
         # Redis did not answer the lookup: render from the database, keep nothing.
         state = _read_market_state(market)
         rendered = render(state.seq)
-        return _response(_meta_of(rendered, state.seq), rendered.body, state)
+        return _response(request, _meta_of(rendered, state.seq), rendered.body, state)
     _remember_principal(lookup, user)
     state = lookup.state or _remember_market_state(lookup, market)
     presentation = presentation_key(user)
-    key = _page_key(lookup.market, _CACHEABLE[request.endpoint](), presentation)
-    made = _made(key, lookup.encoding, lookup.meta, state.seq) if key == lookup.key else None
+    key = _page_key(request.endpoint, lookup.market, lookup.fmt, request.args, presentation)
+    made = None
+    if key == lookup.key:
+        budget = current_app.config["FEED_PAGE_MEMORY_MB"] << 20
+        made = _made(get_redis(), budget, key, lookup.encoding, lookup.meta, state.seq)
     if made is not None:
-        return _response(made[0], made[1], state)
+        return _response(request, made[0], made[1], state)
     rendered = render(state.seq)
     meta = _meta_of(rendered, state.seq)
     bodies = {"identity": rendered.body, "gzip": gzip.compress(rendered.body, 6, mtime=0)}
@@ -275,7 +348,7 @@ def serve(user: User, market: Market, render: Callable[[int], Rendered]) -> Resp
     except RedisError:
         pass  # served all the same; the next request renders again
     encoding = lookup.encoding
-    return _response(_meta_for(meta, encoding), bodies[encoding], state)
+    return _response(request, _meta_for(meta, encoding), bodies[encoding], state)
 
 
 def _remember_principal(lookup: _Lookup, user: User) -> None:
@@ -287,7 +360,7 @@ def _remember_principal(lookup: _Lookup, user: User) -> None:
         "markets": list(user.markets or []),
         "p": presentation_key(user),
     }
-    secret = _bearer_secret()
+    secret = _bearer_secret(request)
     if secret is None:
         return
     try:
@@ -339,12 +412,12 @@ def _read_market_state(market: Market) -> MarketState:
 # -- entries -----------------------------------------------------------------------
 
 
-def _page_key(code: str, fmt: str, presentation: str) -> str:
+def _page_key(endpoint: str, code: str, fmt: str, args, presentation: str) -> str:
     parts = (
-        request.endpoint,
+        endpoint,
         code,
         fmt,
-        sorted(request.args.items(multi=True)),
+        sorted(args.items(multi=True)),
         presentation,
         RENDER_VERSION,
     )
@@ -382,7 +455,9 @@ def _tagged(meta: dict, body: bytes) -> bytes:
     return meta["made"].encode() + b"\n" + body
 
 
-def _made(key: str, encoding: str, raw_meta: bytes | None, seq: int) -> tuple[dict, bytes] | None:
+def _made(
+    client: Redis, budget: int, key: str, encoding: str, raw_meta: bytes | None, seq: int
+) -> tuple[dict, bytes] | None:
     """The page made for change ``seq``: its meta, and its body from this process's copy,
     else from Redis (a second round trip, once per process and page)."""
     if not raw_meta:
@@ -394,13 +469,13 @@ def _made(key: str, encoding: str, raw_meta: bytes | None, seq: int) -> tuple[di
     body = _BODIES.get(name)
     if body is None:
         try:
-            tagged = get_redis().get(_body_key(key, encoding))
+            tagged = client.get(_body_key(key, encoding))
         except RedisError:
             return None
         made, _, body = (tagged or b"").partition(b"\n")
         if made.decode() != meta["made"]:
             return None  # re-rendered meanwhile: the caller renders again
-        _BODIES.put(name, body, current_app.config["FEED_PAGE_MEMORY_MB"] << 20)
+        _BODIES.put(name, body, budget)
     return meta, body
 
 
@@ -437,7 +512,7 @@ class _ProcessCopies:
 _BODIES = _ProcessCopies()
 
 
-def _response(meta: dict, body: bytes | None, state: MarketState) -> Response:
+def _response(req: Request, meta: dict, body: bytes | None, state: MarketState) -> Response:
     headers = {
         "ETag": f'"{meta["etag"]}"',
         "Cache-Control": "private, no-cache",
@@ -445,22 +520,22 @@ def _response(meta: dict, body: bytes | None, state: MarketState) -> Response:
         **meta["headers"],
         **state.fx_headers(),
     }
-    if meta["etag"] in request.if_none_match:
+    if meta["etag"] in req.if_none_match:
         headers.pop("Content-Encoding", None)
         return Response(status=304, headers=headers)
     return Response(body, status=200, headers=headers, content_type=meta["type"])
 
 
-def _encoding() -> str:
-    accepted = request.accept_encodings
+def _encoding(req: Request) -> str:
+    accepted = req.accept_encodings
     for encoding in ENCODINGS[:-1]:
         if accepted[encoding]:
             return encoding
     return "identity"
 
 
-def _bearer_secret() -> str | None:
-    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+def _bearer_secret(req: Request) -> str | None:
+    scheme, _, secret = req.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return None
     return secret.strip()
