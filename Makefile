@@ -11,7 +11,7 @@ PIP_INSTALL := $(PIP) install -q -c $(CONSTRAINTS)
 LOCK_VENV := .venv-lock
 
 .PHONY: run test lint format translations extract-messages update-catalogs venv venv-test \
-        system-run system-test lock clean
+        system-run system-test lock clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,15 @@ format: venv-test
 # The test fixtures start (and stop) a throwaway Redis and PostgreSQL themselves.
 test: system-test venv-test translations lint
 	$(BIN)/pytest
+
+# The benchmarks (not tests: figures, no pass/fail), each printing its result last.
+# They build 100,000-offer catalogs, so a run takes a while.
+bench: venv-test translations
+	scripts/ensure-debian-packages wrk
+	$(BIN)/python bench/feed.py
+	$(BIN)/python bench/export.py
+	$(BIN)/python bench/reprice.py
+	$(BIN)/python bench/dispatch.py
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache .ruff_cache test-artifacts

@@ -58,6 +58,10 @@ def init_app(app) -> None:
     # blueprints are module-level, so a shared instance would pile up every app's limits.
     limiter = Limiter(key_func=_rate_limit_key)
     limiter.init_app(app)
+    # Feed pages already made are served before the limiter runs; it counts them itself.
+    from connector.feeds import page_cache
+
+    page_cache.init_app(app, limiter)
     for module in (
         listings,
         offers,

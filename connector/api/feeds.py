@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
-from flask import Response, request
+from flask import Response, request, stream_with_context
 from flask_babel import gettext as _
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates
+from werkzeug.datastructures import MIMEAccept
 
 from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
 from connector.extensions import db
-from connector.feeds import service
+from connector.feeds import export, page_cache, service
 from connector.feeds import settings as channel_settings
 from connector.feeds.formats import FORMATS
 from connector.feeds.render import seller_item
@@ -20,8 +22,6 @@ from connector.fields import TIME_OUT_OF_RANGE
 from connector.markets.model import Market
 from connector.markets.registry import markets
 from connector.models import Listing, Offer, Role, User
-from connector.models.types import utcnow
-from connector.offers.service import fx_for
 from connector.offers.visibility import for_seller
 from connector.params import in_utc
 from connector.urls import public_base, public_url_for
@@ -140,10 +140,10 @@ def _locale(market: Market, wanted: str | None) -> str:
     abort(422, errors={"lang": [_("Use one of %(locales)s.", locales=", ".join(market.locales))]})
 
 
-def _format(args: dict) -> str:
+def _format(args: Mapping, accept: MIMEAccept) -> str:
     if args.get("format"):
         return args["format"]
-    best = request.accept_mimetypes.best_match(
+    best = accept.best_match(
         ["application/json", "text/csv", "application/rss+xml", "application/xml"],
         default="application/json",
     )
@@ -178,6 +178,14 @@ def list_markets(user: User):
     return readable_markets(user)
 
 
+# Served from pages already made when they are (connector/feeds/page_cache.py).
+page_cache.cacheable(
+    "feeds_api.market_offers",
+    r"/api/v1/markets/(?P<code>[^/]+)/offers",
+    lambda req: _format(req.args, req.accept_mimetypes),
+)
+
+
 @blp.get("/markets/<code>/offers")
 @requires_api_role(Role.SELLER, Role.OPS)
 @blp.arguments(FeedArgsSchema, location="query")
@@ -208,7 +216,7 @@ def list_markets(user: User):
 def market_offers(args: dict, code: str, user: User):
     """A market's offers, a page at a time, in a stable order; incremental with `updated_since`."""
     market = _market_for(user, code)
-    fmt = _format(args)
+    fmt = _format(args, request.accept_mimetypes)
     settings = channel_settings.settings_of(user) if user.role == Role.SELLER else {}
     if not channel_settings.channel_open(settings, market.code, fmt):
         abort(
@@ -232,10 +240,15 @@ def market_offers(args: dict, code: str, user: User):
             service.decode_cursor(args["cursor"], query)
         except service.BadCursor as exc:
             abort(422, errors={"cursor": [str(exc)]})
+    return page_cache.serve(user, market, lambda seq: _render(market, query, seq))
+
+
+def _render(market: Market, query: service.FeedQuery, seq: int) -> page_cache.Rendered:
+    """The page's bytes and headers, pinned (for a new sync) to the market's change ``seq``."""
+    if query.upper is None:
+        query.upper = max(seq, query.since or 0)
     page = service.load_page(query)
-    etag = service.etag_of(page)
-    headers = {"ETag": f'"{etag}"', "Cache-Control": "private, no-cache", "Vary": "Accept"}
-    headers.update(_rate_age_headers(market))
+    headers = {}
     if page.next_cursor:
         link = public_url_for(
             "feeds_api.market_offers",
@@ -252,15 +265,11 @@ def market_offers(args: dict, code: str, user: User):
         headers["X-Sync-Token"] = page.sync_token
     if query.fmt != "json" and page.withdrawn:
         headers["X-Withdrawn"] = ",".join(str(w["id"]) for w in page.withdrawn)
-    if etag in request.if_none_match:
-        return Response(status=304, headers=headers)
-    media = FORMATS[query.fmt].media_type
-    return Response(
-        service.assemble(page),
-        status=200,
+    return page_cache.Rendered(
+        body=service.assemble(page),
+        content_type=FORMATS[query.fmt].media_type,
+        etag=service.etag_of(page),
         headers=headers,
-        mimetype=media.split(";")[0],
-        content_type=media,
     )
 
 
@@ -269,20 +278,44 @@ def _categories(fmt: str) -> dict[str, str] | None:
     return channel_settings.category_map(channel) if channel else None
 
 
-def _rate_age_headers(market: Market) -> dict[str, str]:
-    """How old the market's rates are now: the items carry each rate's time, these its age
-    (a header, so the page's bytes and ETag stay the same as the hours pass)."""
-    fx = fx_for(market, utcnow())
-    if not fx.rates:
-        return {"X-FX-Usable": "false"}
-    oldest = min(rate.as_of for rate in fx.rates.values())
-    hours = int((utcnow() - oldest).total_seconds() // 3600)
-    return {
-        "X-FX-As-Of": oldest.isoformat(),
-        "X-FX-Age-Hours": str(hours),
-        "X-FX-Max-Age-Hours": str(market.fx_max_age_hours),
-        "X-FX-Usable": "true" if fx.usable else "false",
+class ExportArgsSchema(Schema):
+    lang = fields.String(
+        metadata={"description": "One of the market's locales (kk_KZ, ru_KZ) or its language (ru)."}
+    )
+
+
+@blp.get("/markets/<code>/offers/export")
+@requires_api_role(Role.SELLER, Role.OPS)
+@blp.arguments(ExportArgsSchema, location="query")
+@blp.doc(
+    responses={
+        "200": {
+            "description": "Every ready offer, one feed item (as in the JSON feed) a line; "
+            'the last line is `{"sync_token": ..., "count": ...}`. Gzip-compressed '
+            "when the request accepts gzip.",
+            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+        },
     }
+)
+@blp.alt_response(401, schema=ErrorEnvelopeSchema)
+@blp.alt_response(403, schema=ErrorEnvelopeSchema)
+@blp.alt_response(404, schema=ErrorEnvelopeSchema)
+@blp.alt_response(422, schema=ErrorEnvelopeSchema)
+@blp.alt_response(429, schema=ErrorEnvelopeSchema)
+def export_offers(args: dict, code: str, user: User):
+    """A market's whole catalogue in one streamed download, for a first sync; continue
+    with the feed's `updated_since` set to the last line's `sync_token`."""
+    market = _market_for(user, code)
+    locale = _locale(market, args.get("lang"))
+    compress = bool(request.accept_encodings["gzip"])
+    headers = {"Cache-Control": "no-store", "Vary": "Accept-Encoding"}
+    if compress:
+        headers["Content-Encoding"] = "gzip"
+    return Response(
+        stream_with_context(export.ndjson(market.code, locale, compress)),
+        headers=headers,
+        mimetype="application/x-ndjson",
+    )
 
 
 class OfferDetailSchema(FeedItemSchema):

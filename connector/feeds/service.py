@@ -56,6 +56,7 @@ class FeedPage:
     next_cursor: str | None = None
     sync_token: str | None = None
     count: int = 0
+    last_seq: int | None = None  # where the next page starts
     # What the page's bytes are made of: hashing this is the same as hashing the bytes.
     fingerprint: list = field(default_factory=list)
     fingerprint_last_seq: int = 0  # the change number of the page's last offer
@@ -117,6 +118,15 @@ def since_from_time(market: str, moment) -> int:
     return int(value or 0)
 
 
+def change_number(market: str) -> int:
+    """The market's newest change number: a sync pinned here sees every change up to now
+    (numbers are handed out under a lock, so none below it can still commit)."""
+    value = db.session.execute(
+        text("SELECT max(feed_seq) FROM offer WHERE market_code = :market"), {"market": market}
+    ).scalar()
+    return int(value or 0)
+
+
 def current_upper() -> int:
     return int(
         db.session.execute(select(FeedCounter.value).where(FeedCounter.name == "offers")).scalar()
@@ -151,6 +161,7 @@ def load_page(query: FeedQuery) -> FeedPage:
     page.count = len(listed)
     if rows:
         page.fingerprint_last_seq = rows[-1].feed_seq
+    page.last_seq = rows[-1].feed_seq if rows else None
     if more:
         page.next_cursor = encode_cursor(query, rows[-1].feed_seq)
     else:

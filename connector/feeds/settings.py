@@ -121,3 +121,13 @@ def category_map(channel: str) -> dict[str, str]:
         )
     ).all()
     return {row.category: row.channel_category_id for row in rows}
+
+
+def all_category_maps() -> list[tuple[str, str, str]]:
+    """Every channel's mapping, in a stable order (part of what a feed page is made of)."""
+    rows = db.session.execute(
+        select(
+            ChannelCategory.channel, ChannelCategory.category, ChannelCategory.channel_category_id
+        ).order_by(ChannelCategory.channel, ChannelCategory.category)
+    ).all()
+    return [tuple(row) for row in rows]
