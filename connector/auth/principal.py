@@ -36,14 +36,20 @@ LAST_USED_GRANULARITY = timedelta(minutes=1)
 
 
 def rate_limit_key() -> str:
-    secret = _bearer_secret()
+    secret = bearer_secret(request)
     if secret:
-        return "key:" + hash_token(secret)[:24]
+        return token_rate_key(secret)
     return "ip:" + (request.remote_addr or "unknown")
 
 
-def _bearer_secret() -> str | None:
-    header = request.headers.get("Authorization", "")
+def token_rate_key(secret: str) -> str:
+    """The rate limiter's key for an API token (the feed page cache counts under it too)."""
+    return "key:" + hash_token(secret)[:24]
+
+
+def bearer_secret(req) -> str | None:
+    """The token of an ``Authorization: Bearer`` header of ``req`` (Flask's or werkzeug's)."""
+    header = req.headers.get("Authorization", "")
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return None
@@ -55,7 +61,7 @@ def token_user() -> User | None:
     if "token_user" in g:
         return g.token_user
     user = None
-    secret = _bearer_secret()
+    secret = bearer_secret(request)
     if secret:
         # One query for the token and its user: this runs on every API call.
         row = db.session.execute(

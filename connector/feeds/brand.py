@@ -12,6 +12,8 @@ import re
 
 from anyascii import anyascii
 
+from connector.offers.localize import has_han
+
 # The legal form at the end of the name, longest first.
 _LEGAL_FORMS = (
     "股份有限公司",
@@ -54,12 +56,7 @@ _TRADES = (
 )
 # Region prefixes: a province, city, county or district name ends in one of these.
 _REGION = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}省)?(?:[\u4e00-\u9fff]{2,3}[市县区])*")
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SYLLABLE = re.compile(r"[A-Z][a-z]*|[^A-Z]+")
-
-
-def has_han(text: str) -> bool:
-    return bool(_HAN.search(text or ""))
 
 
 def trade_name(company: str) -> str:

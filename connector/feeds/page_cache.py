@@ -56,6 +56,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
 from werkzeug.wrappers import Request, Response
 
+from connector.auth.principal import bearer_secret, token_rate_key
 from connector.feeds import settings as channel_settings
 from connector.feeds.service import RENDER_VERSION, change_number
 from connector.fx.resolve import from_snapshot_only
@@ -238,7 +239,7 @@ class _MadePages:
 
     def _made(self, environ, cacheable: _Cacheable, code: str) -> Response | None:
         req = Request(environ)
-        secret = _bearer_secret(req)
+        secret = bearer_secret(req)
         if secret is None:
             return None  # the view answers 401
         fmt = cacheable.format_of(req)
@@ -249,7 +250,7 @@ class _MadePages:
         limit = _limit(self.app.config["API_RATE_LIMIT"])
         window = limit.get_expiry()
         now = time.time()
-        counter = f"{PREFIX}rate:{_rate_key(secret)}:{int(now // window)}"
+        counter = f"{PREFIX}rate:{token_rate_key(secret)}:{int(now // window)}"
         client = self._redis()
         try:
             if self._script is None:
@@ -297,11 +298,6 @@ class _MadePages:
         if made is None:
             return None
         return _response(req, made[0], made[1], lookup.state)
-
-
-def _rate_key(secret: str) -> str:
-    """The limiter's key for a bearer token (connector.auth.principal.rate_limit_key)."""
-    return "key:" + hash_token(secret)[:24]
 
 
 @functools.lru_cache(maxsize=8)
@@ -370,7 +366,7 @@ def _remember_principal(lookup: _Lookup, user: User) -> None:
         "markets": list(user.markets or []),
         "p": presentation_key(user),
     }
-    secret = _bearer_secret(request)
+    secret = bearer_secret(request)
     if secret is None:
         return
     try:
@@ -542,13 +538,6 @@ def _encoding(req: Request) -> str:
         if accepted[encoding]:
             return encoding
     return "identity"
-
-
-def _bearer_secret(req: Request) -> str | None:
-    scheme, _, secret = req.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
-        return None
-    return secret.strip()
 
 
 # -- invalidation --------------------------------------------------------------------
