@@ -54,3 +54,15 @@ def clock(monkeypatch):
     monkeypatch.setattr(delivery, "utcnow", moving)
     monkeypatch.setattr(events, "utcnow", moving)
     return moving
+
+
+from tests.fulfilment.conftest import (  # noqa: E402, F401  (fixtures)
+    cdek_sim,
+    cdek_sim_server,
+    ghn_sim,
+    ghn_sim_server,
+    services,
+    warehouse_sim,
+    warehouse_sim_server,
+)
+from tests.offers.conftest import rates, translator  # noqa: E402, F401  (fixtures)
