@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from tests.conftest import bearer
-from tests.web.conftest import sign_in
-from tests.web.pages import Page
 from tests.seller_hooks.support import (
     add_endpoint,
     deliveries,
@@ -16,6 +14,8 @@ from tests.seller_hooks.support import (
     run_jobs,
     run_next_retry,
 )
+from tests.web.conftest import sign_in
+from tests.web.pages import Page
 
 
 def _seconds_between(attempts: list[dict]) -> list[int]:
