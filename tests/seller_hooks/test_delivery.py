@@ -4,6 +4,7 @@ time; an endpoint failing for a day is disabled with a notice; sellers resend.""
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import pairwise
 
 from tests.conftest import bearer
 from tests.seller_hooks.support import (
@@ -20,7 +21,7 @@ from tests.web.pages import Page
 
 def _seconds_between(attempts: list[dict]) -> list[int]:
     times = [datetime.fromisoformat(a["started_at"]) for a in attempts]
-    return [int((b - a).total_seconds()) for a, b in zip(times, times[1:], strict=False)]
+    return [int((b - a).total_seconds()) for a, b in pairwise(times)]
 
 
 def test_receiver_failures_are_retried_with_the_same_webhook_id_until_it_answers(
