@@ -76,8 +76,11 @@ def add_event(
             module.insert(ShipmentEvent)
             .values(**values)
             .on_conflict_do_nothing(index_elements=["shipment_id", "dedup_key"])
+            # A row back means it was inserted: an ORM insert's rowcount is not
+            # reliable on PostgreSQL (it reported new events as duplicates).
+            .returning(ShipmentEvent.id)
         )
-        new = db.session.execute(statement).rowcount == 1
+        new = db.session.execute(statement).first() is not None
     else:  # pragma: no cover - other backends
         try:
             with db.session.begin_nested():

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from itertools import pairwise
 
+import pytest
+
 from tests.conftest import bearer
 from tests.seller_hooks.support import (
     add_endpoint,
@@ -24,8 +26,9 @@ def _seconds_between(attempts: list[dict]) -> list[int]:
     return [int((b - a).total_seconds()) for a, b in pairwise(times)]
 
 
+@pytest.mark.both_databases
 def test_receiver_failures_are_retried_with_the_same_webhook_id_until_it_answers(
-    app, client, seller, receiver, clock
+    database_url, app, client, seller, receiver, clock
 ):
     endpoint = add_endpoint(client, seller["token"], receiver.url)
     receiver.plan = [(500, b"database is down", {}), "drop", (503, b"", {})]

@@ -3,6 +3,8 @@ to the seller who ordered; never another seller's."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import bearer
 from tests.fulfilment.support import make_offer, make_seller, order_body, post_order
 from tests.fulfilment.support import run_jobs as run_all_jobs
@@ -10,8 +12,18 @@ from tests.offers.support import create, tshirt
 from tests.seller_hooks.support import add_endpoint, run_jobs
 
 
+@pytest.mark.both_databases
 def test_offer_events_reach_only_the_sellers_of_the_offers_market(
-    app, client, exporter_token, rates, translator, seller, other_seller, receiver, other_receiver
+    database_url,
+    app,
+    client,
+    exporter_token,
+    rates,
+    translator,
+    seller,
+    other_seller,
+    receiver,
+    other_receiver,
 ):
     add_endpoint(client, seller["token"], receiver.url, ["offer.changed", "offer.withdrawn"])
     add_endpoint(client, other_seller["token"], other_receiver.url)
@@ -61,8 +73,9 @@ def test_endpoint_hears_only_the_events_it_chose(
     assert receiver.received == []
 
 
+@pytest.mark.both_databases
 def test_order_and_shipment_events_reach_only_the_seller_who_ordered(
-    app, client, services, seller, receiver, other_receiver
+    database_url, app, client, services, seller, receiver, other_receiver
 ):
     neighbour = make_seller(app, "saigon@shop.example", markets=("VN",))
     add_endpoint(client, seller["token"], receiver.url)
