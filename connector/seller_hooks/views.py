@@ -98,7 +98,13 @@ def set_enabled(endpoint_id: int):
 def rotate(endpoint_id: int):
     seller = _seller()
     made = endpoints.rotate_secret(_endpoint(endpoint_id))
-    return _page(seller, new_secret=made.secret, new_endpoint=made.endpoint, rotated=True)
+    return _page(
+        seller,
+        new_secret=made.secret,
+        new_endpoint=made.endpoint,
+        rotated=True,
+        old_secret_hours=endpoints.settings()["old_secret_hours"],
+    )
 
 
 @bp.post("/<int:endpoint_id>/delete")

@@ -101,3 +101,16 @@ def test_a_refused_url_on_the_page_is_explained_beside_the_field(app, client, se
     )
     assert answer.status_code == 422
     assert "private" in Page(answer.get_data(as_text=True)).error_beside("url")
+
+
+def test_seller_rotates_a_secret_on_the_page_and_sees_the_new_one_once(client, seller, receiver):
+    made = add_endpoint(client, seller["token"], receiver.url)
+    sign_in(client, "hanoi@shop.example", "x-seller-pass")
+    page = Page(client.get("/account/webhooks/").get_data(as_text=True))
+    answer = client.post(f"/account/webhooks/{made['id']}/rotate", data={"csrf_token": page.csrf()})
+    shown = Page(answer.get_data(as_text=True))
+    secret = shown.by_id("new-webhook-secret").text()
+    assert secret.startswith("whsec_") and secret != made["secret"]
+    assert "24 hours" in answer.get_data(as_text=True)
+    listed = client.get(f"{URL}{made['id']}", headers=bearer(seller["token"])).json
+    assert listed["secret_hint"] == secret[-4:] and listed["previous_secret_valid_until"]
