@@ -121,6 +121,8 @@ def offers_written(first_seq: int, count: int) -> None:
     if not endpoints:
         return
     codes = sorted({code for row in endpoints for code in (row.markets or [])} & set(markets()))
+    if not codes:
+        return
     rows = db.session.execute(
         select(
             Offer.id,

@@ -183,3 +183,19 @@ def test_a_delivery_whose_job_was_lost_is_sent_by_the_sweep(app, client, seller,
         assert sweep_webhook_deliveries() == 1
     run_jobs(app)
     assert len(receiver.received) == 1
+
+
+def test_a_receiver_that_does_not_answer_in_time_is_retried(app, client, seller, receiver, clock):
+    app.config["WEBHOOKS"] = {**app.config["WEBHOOKS"], "timeout": [1.0, 0.2]}
+    endpoint = add_endpoint(client, seller["token"], receiver.url)
+    receiver.plan = [("slow", 1.0)]
+    refused_order(client, seller["token"])
+    run_jobs(app)
+    run_next_retry(app, clock)
+    [listed] = deliveries(client, seller["token"], endpoint["id"])
+    attempts = delivery(client, seller["token"], listed["id"])["attempts"]
+    assert [(a["status_code"], a["error_code"]) for a in attempts] == [
+        (None, "timeout"),
+        (204, None),
+    ]
+    assert listed["status"] == "delivered"
