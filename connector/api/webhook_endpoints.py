@@ -18,6 +18,7 @@ from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
 from connector.models import Role, User, WebhookDelivery, WebhookEndpoint
 from connector.models.types import utcnow
+from connector.ops.audit import Actor
 from connector.seller_hooks import delivery as deliveries
 from connector.seller_hooks import endpoints, messages
 from connector.seller_hooks.events import EVENT_TYPES
@@ -196,7 +197,9 @@ def list_endpoints(user: User):
 def create_endpoint(args: dict, user: User):
     """Register a receiver; the answer holds its signing secret, shown only this once."""
     try:
-        made = endpoints.create(user, args["url"], args["events"], args.get("description"))
+        made = endpoints.create(
+            Actor.of(user, "api"), user, args["url"], args["events"], args.get("description")
+        )
     except endpoints.EndpointRefused as exc:
         _refused(exc)
     return endpoint_view(made.endpoint, made.secret)
@@ -221,7 +224,7 @@ def update_endpoint(args: dict, endpoint_id: int, user: User):
     """Change the URL, events or description; enable or disable the endpoint."""
     endpoint = _endpoint(user, endpoint_id)
     try:
-        endpoints.update(endpoint, args)
+        endpoints.update(Actor.of(user, "api"), endpoint, args)
     except endpoints.EndpointRefused as exc:
         _refused(exc)
     return endpoint_view(endpoint)
@@ -233,7 +236,7 @@ def update_endpoint(args: dict, endpoint_id: int, user: User):
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
 def delete_endpoint(endpoint_id: int, user: User):
     """Remove the endpoint and its delivery log."""
-    endpoints.delete(_endpoint(user, endpoint_id))
+    endpoints.delete(Actor.of(user, "api"), _endpoint(user, endpoint_id))
 
 
 @blp.post("/webhook-endpoints/<int:endpoint_id>/rotate-secret")
@@ -244,7 +247,9 @@ def delete_endpoint(endpoint_id: int, user: User):
 def rotate_secret(args: dict, endpoint_id: int, user: User):
     """A new signing secret (shown once); the old one keeps signing beside it for a while,
     so both verify until you switch."""
-    made = endpoints.rotate_secret(_endpoint(user, endpoint_id), args.get("keep_old_hours"))
+    made = endpoints.rotate_secret(
+        Actor.of(user, "api"), _endpoint(user, endpoint_id), args.get("keep_old_hours")
+    )
     return endpoint_view(made.endpoint, made.secret)
 
 
@@ -278,6 +283,6 @@ def get_delivery(delivery_id: int, user: User):
 def resend_delivery(delivery_id: int, user: User):
     """Send the delivery again now, with the same webhook-id and a fresh retry schedule."""
     try:
-        return deliveries.resend(_delivery(user, delivery_id))
+        return deliveries.resend(Actor.of(user, "api"), _delivery(user, delivery_id))
     except deliveries.CannotResend as exc:
         abort(409, message=messages.refusal(exc.code), code=exc.code)

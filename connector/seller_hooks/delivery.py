@@ -28,6 +28,8 @@ from connector.extensions import db
 from connector.models import WebhookAttempt, WebhookDelivery
 from connector.models import WebhookEndpoint as Endpoint
 from connector.models.types import utcnow
+from connector.ops import audit
+from connector.ops.audit import Actor
 from connector.seller_hooks.endpoints import DISABLED_FAILING, DISABLED_GONE, signing_secrets
 from connector.seller_hooks.events import enqueue_delivery
 
@@ -252,7 +254,7 @@ def _give_up(delivery_id: int, claim: _Claim, code: str) -> Outcome:
 # -- resend and sweep ---------------------------------------------------------------------
 
 
-def resend(delivery: WebhookDelivery) -> WebhookDelivery:
+def resend(actor: Actor, delivery: WebhookDelivery) -> WebhookDelivery:
     """Send the delivery again now, with the same webhook id and a fresh retry schedule."""
     endpoint = db.session.get(Endpoint, delivery.endpoint_id)
     if not endpoint.enabled:
@@ -277,6 +279,13 @@ def resend(delivery: WebhookDelivery) -> WebhookDelivery:
         raise CannotResend("delivery_in_flight")
     db.session.commit()
     db.session.refresh(delivery)
+    audit.record(
+        actor,
+        "seller.webhook_resend",
+        "webhook_delivery",
+        delivery.id,
+        details={"endpoint_id": delivery.endpoint_id, "webhook_id": delivery.message_id},
+    )
     enqueue_delivery(delivery.id, delivery.attempt_count)
     return delivery
 

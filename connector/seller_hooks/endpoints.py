@@ -22,6 +22,8 @@ from connector.extensions import db
 from connector.models import User
 from connector.models import WebhookEndpoint as Endpoint
 from connector.models.types import utcnow
+from connector.ops import audit
+from connector.ops.audit import Actor
 from connector.orders import pii
 from connector.seller_hooks.events import EVENT_TYPES
 
@@ -88,8 +90,23 @@ def endpoint_of(seller: User, endpoint_id: int) -> Endpoint | None:
     return endpoint
 
 
+def _audit(actor: Actor, action: str, endpoint: Endpoint, **details) -> None:
+    """Who changed which endpoint; the secret never, only its last characters."""
+    audit.record(
+        actor,
+        f"seller.webhook_{action}",
+        "webhook_endpoint",
+        endpoint.id,
+        details={"url": endpoint.url, "events": list(endpoint.events or []), **details},
+    )
+
+
 def create(
-    seller: User, url: str, events: Iterable[str], description: str | None = None
+    actor: Actor,
+    seller: User,
+    url: str,
+    events: Iterable[str],
+    description: str | None = None,
 ) -> NewSecret:
     """A new, enabled endpoint (committed) and its secret, to show once."""
     now = utcnow()
@@ -107,10 +124,11 @@ def create(
     )
     db.session.add(endpoint)
     db.session.commit()
+    _audit(actor, "create", endpoint, secret_hint=endpoint.secret_hint)
     return NewSecret(endpoint, secret)
 
 
-def update(endpoint: Endpoint, changes: dict) -> Endpoint:
+def update(actor: Actor, endpoint: Endpoint, changes: dict) -> Endpoint:
     """Change the URL, events, description or ``enabled`` (committed). Enabling an endpoint
     that was disabled clears the notice and starts its failure clock afresh."""
     if "url" in changes:
@@ -127,16 +145,18 @@ def update(endpoint: Endpoint, changes: dict) -> Endpoint:
         endpoint.enabled = bool(changes["enabled"])
     endpoint.updated_at = utcnow()
     db.session.commit()
+    _audit(actor, "update", endpoint, enabled=endpoint.enabled, changed=sorted(changes))
     return endpoint
 
 
-def delete(endpoint: Endpoint) -> None:
+def delete(actor: Actor, endpoint: Endpoint) -> None:
     """Remove the endpoint with its deliveries and their attempts."""
+    _audit(actor, "delete", endpoint)
     db.session.delete(endpoint)
     db.session.commit()
 
 
-def rotate_secret(endpoint: Endpoint, keep_old_hours: int | None = None) -> NewSecret:
+def rotate_secret(actor: Actor, endpoint: Endpoint, keep_old_hours: int | None = None) -> NewSecret:
     """A new secret; the one it replaces keeps signing for ``keep_old_hours`` (0: not at all)."""
     now = utcnow()
     hours = settings()["old_secret_hours"] if keep_old_hours is None else keep_old_hours
@@ -151,6 +171,7 @@ def rotate_secret(endpoint: Endpoint, keep_old_hours: int | None = None) -> NewS
     endpoint.secret_hint = secret[-4:]
     endpoint.updated_at = now
     db.session.commit()
+    _audit(actor, "rotate_secret", endpoint, secret_hint=endpoint.secret_hint, keep_old_hours=hours)
     return NewSecret(endpoint, secret)
 
 

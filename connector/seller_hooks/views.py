@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 
 from connector.models import Role, User
 from connector.models.types import utcnow
+from connector.ops.audit import Actor
 from connector.seller_hooks import delivery as deliveries
 from connector.seller_hooks import endpoints, messages
 from connector.seller_hooks.events import EVENT_TYPES
@@ -26,6 +27,10 @@ def _seller() -> User:
     if current_user.role != Role.SELLER:
         abort(404)
     return current_user._get_current_object()
+
+
+def _actor() -> Actor:
+    return Actor.of(_seller(), "web")
 
 
 def _endpoint(endpoint_id: int):
@@ -77,7 +82,7 @@ def create():
         "events": request.form.getlist("events"),
     }
     try:
-        made = endpoints.create(seller, form["url"], form["events"], form["description"])
+        made = endpoints.create(_actor(), seller, form["url"], form["events"], form["description"])
     except endpoints.EndpointRefused as exc:
         return _page(seller, 422, form=form, errors={exc.field: [messages.refusal(exc.code)]})
     return _page(seller, new_secret=made.secret, new_endpoint=made.endpoint)
@@ -88,7 +93,7 @@ def create():
 def set_enabled(endpoint_id: int):
     endpoint = _endpoint(endpoint_id)
     enable = request.form.get("enabled") == "1"
-    endpoints.update(endpoint, {"enabled": enable})
+    endpoints.update(_actor(), endpoint, {"enabled": enable})
     flash(_("The endpoint is enabled.") if enable else _("The endpoint is disabled."), "success")
     return redirect(url_for("seller_hooks.index"))
 
@@ -97,7 +102,7 @@ def set_enabled(endpoint_id: int):
 @login_required
 def rotate(endpoint_id: int):
     seller = _seller()
-    made = endpoints.rotate_secret(_endpoint(endpoint_id))
+    made = endpoints.rotate_secret(_actor(), _endpoint(endpoint_id))
     return _page(
         seller,
         new_secret=made.secret,
@@ -110,7 +115,7 @@ def rotate(endpoint_id: int):
 @bp.post("/<int:endpoint_id>/delete")
 @login_required
 def delete(endpoint_id: int):
-    endpoints.delete(_endpoint(endpoint_id))
+    endpoints.delete(_actor(), _endpoint(endpoint_id))
     flash(_("The endpoint is removed."), "success")
     return redirect(url_for("seller_hooks.index"))
 
@@ -138,7 +143,7 @@ def resend(delivery_id: int):
     if found is None:
         abort(404)
     try:
-        deliveries.resend(found)
+        deliveries.resend(_actor(), found)
     except deliveries.CannotResend as exc:
         flash(messages.refusal(exc.code), "error")
     else:

@@ -10,7 +10,7 @@ from tests.web.pages import Page
 URL = "/api/v1/webhook-endpoints/"
 
 
-def test_endpoint_crud_shows_the_secret_only_at_creation(client, seller, receiver):
+def test_endpoint_crud_shows_the_secret_only_at_creation(client, seller, receiver, ops_token):
     made = add_endpoint(client, seller["token"], receiver.url, ["order.accepted"])
     assert made["secret"].endswith(made["secret_hint"]) and made["enabled"] is True
     listed = client.get(URL, headers=bearer(seller["token"])).json
@@ -26,6 +26,14 @@ def test_endpoint_crud_shows_the_secret_only_at_creation(client, seller, receive
     gone = client.delete(f"{URL}{made['id']}", headers=bearer(seller["token"]))
     assert gone.status_code == 204
     assert client.get(URL, headers=bearer(seller["token"])).json == []
+    audit = client.get("/api/v1/audit/?target_type=webhook_endpoint", headers=bearer(ops_token))
+    actions = [entry["action"] for entry in audit.json["items"]]
+    assert sorted(actions) == [
+        "seller.webhook_create",
+        "seller.webhook_delete",
+        "seller.webhook_update",
+    ]
+    assert made["secret"] not in audit.get_data(as_text=True)
 
 
 def test_internal_and_plain_http_urls_are_refused_naming_the_field(app, client, seller):
