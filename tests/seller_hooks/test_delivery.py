@@ -199,3 +199,34 @@ def test_a_receiver_that_does_not_answer_in_time_is_retried(app, client, seller,
         (204, None),
     ]
     assert listed["status"] == "delivered"
+
+
+def test_a_worker_dying_mid_send_loses_nothing_the_sweep_sends_it_again(
+    app, client, seller, receiver, clock, monkeypatch
+):
+    from adapters.webhooks import client as webhook_client
+
+    endpoint = add_endpoint(client, seller["token"], receiver.url)
+    real_post = webhook_client.post
+
+    def killed(*args, **kwargs):
+        real_post(*args, **kwargs)  # it reached the receiver...
+        raise RuntimeError("worker lost")  # ...and the job died before recording it
+
+    monkeypatch.setattr(webhook_client, "post", killed)
+    refused_order(client, seller["token"])
+    run_jobs(app)
+    monkeypatch.setattr(webhook_client, "post", real_post)
+    [listed] = deliveries(client, seller["token"], endpoint["id"])
+    assert listed["status"] == "pending" and len(receiver.received) == 1
+    with app.app_context():
+        from jobs.webhooks import sweep_webhook_deliveries
+
+        assert sweep_webhook_deliveries() == 0  # its lease still holds it
+        clock.advance(app.config["WEBHOOKS"]["lease_seconds"] + 120)
+        assert sweep_webhook_deliveries() == 1
+    run_jobs(app)
+    [listed] = deliveries(client, seller["token"], endpoint["id"])
+    assert listed["status"] == "delivered"
+    first, second = receiver.received
+    assert first.headers["webhook-id"] == second.headers["webhook-id"]
