@@ -101,9 +101,34 @@ def _claim(delivery_id: int, now: datetime) -> _Claim | None:
     if row is None:
         db.session.rollback()
         return None
-    db.session.commit()
     number, base = row
+    _log_lost_attempt(delivery_id, number - 1, now)
+    db.session.commit()
     return _Claim(token, number, resend=base > 0 and number == base + 1)
+
+
+def _log_lost_attempt(delivery_id: int, number: int, now: datetime) -> None:
+    """An earlier claim that left no attempt: its worker died (or overran its lease)
+    after claiming, perhaps after sending. The log says so, rather than skip a number."""
+    if number < 1:
+        return
+    logged = db.session.execute(
+        select(WebhookAttempt.id).where(
+            WebhookAttempt.delivery_id == delivery_id, WebhookAttempt.number == number
+        )
+    ).first()
+    if logged is None:
+        db.session.add(
+            WebhookAttempt(
+                delivery_id=delivery_id,
+                number=number,
+                started_at=now,
+                duration_ms=0,
+                error_code="worker_lost",
+                error_message="the worker ended before recording this attempt",
+                resend=False,
+            )
+        )
 
 
 def deliver(delivery_id: int, now: datetime | None = None) -> Outcome:

@@ -228,5 +228,10 @@ def test_a_worker_dying_mid_send_loses_nothing_the_sweep_sends_it_again(
     run_jobs(app)
     [listed] = deliveries(client, seller["token"], endpoint["id"])
     assert listed["status"] == "delivered"
+    attempts = delivery(client, seller["token"], listed["id"])["attempts"]
+    assert [(a["number"], a["error_code"], a["status_code"]) for a in attempts] == [
+        (1, "worker_lost", None),
+        (2, None, 204),
+    ]
     first, second = receiver.received
     assert first.headers["webhook-id"] == second.headers["webhook-id"]
