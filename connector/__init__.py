@@ -93,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     from connector.listings import views as listing_views
     from connector.ops import init_app as init_ops
     from connector.orders import cli as orders_cli
+    from connector.seller_hooks import init_app as init_seller_hooks
 
     api.init_app(app)
     # After flask-smorest, which installs its own handler: ours gives one envelope.
@@ -107,3 +108,4 @@ def _register_blueprints(app: Flask) -> None:
     cli.init_app(app)
     webhooks.init_app(app)
     orders_cli.init_app(app)
+    init_seller_hooks(app)

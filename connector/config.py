@@ -17,7 +17,7 @@ from pathlib import Path
 
 import orjson
 
-from adapters.http import parse_timeout
+from adapters.http import DEFAULT_TIMEOUT, parse_timeout
 
 PREFIX = "CONNECTOR_"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -211,9 +211,51 @@ def _settings(env: Mapping[str, str], instance_path: Path, overrides: Mapping) -
             }
             for name in ("nbk", "vietcombank", "ecb")
         },
+        # Webhooks we send to sellers (connector/seller_hooks/).
+        "WEBHOOKS": webhook_settings(env),
         # Orders and shipments: carriers, the consolidation warehouse, the buyer-data
         # key and the dispatch timing (see fulfilment_settings below).
         **fulfilment_settings(env, instance_path, pii_keys=overrides.get("PII_KEYS")),
+    }
+
+
+# -- webhooks to sellers -------------------------------------------------------------
+# After the first attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, then the rest of the day,
+# so the last attempt is made 24 hours after the first (Standard Webhooks' example
+# schedule, cut to one day).
+WEBHOOK_RETRY_DELAYS = (5, 300, 1800, 7200, 18000, 36000, 23095)
+
+
+def _local_public_url(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
+
+
+def webhook_settings(env: Mapping[str, str]) -> dict:
+    """Sellers' webhooks: the retry schedule, when a failing endpoint is disabled, the
+    call's timeouts and whether receivers on this machine are allowed.
+
+    Receivers on 127.0.0.1/localhost (over http too) are allowed only in a development
+    or sandbox setup: when the public URL is itself local (``make run``), or when
+    ``CONNECTOR_WEBHOOK_ALLOW_LOCAL=1``; never private or internal addresses."""
+    raw_delays = _list(env, "WEBHOOK_RETRY_DELAYS")
+    try:
+        delays = [int(part) for part in raw_delays] or list(WEBHOOK_RETRY_DELAYS)
+    except ValueError as exc:
+        raise RuntimeError(f"{PREFIX}WEBHOOK_RETRY_DELAYS must be whole seconds") from exc
+    allow = env.get(PREFIX + "WEBHOOK_ALLOW_LOCAL")
+    public = env.get(PREFIX + "PUBLIC_URL") or "http://127.0.0.1:8000"
+    return {
+        "retry_delays": delays,
+        "disable_after_seconds": _int(env, "WEBHOOK_DISABLE_AFTER_SECONDS", 86400),
+        "old_secret_hours": _int(env, "WEBHOOK_OLD_SECRET_HOURS", 24),
+        "allow_local": allow == "1" if allow else _local_public_url(public),
+        # The scheme recommends giving a receiver 15 to 30 seconds to answer.
+        "timeout": _timeout(env, "WEBHOOK_TIMEOUT", default=(5.0, 15.0)),
+        # Longer than one attempt can take (connect + answer, the excerpt read by a deadline).
+        "lease_seconds": _int(env, "WEBHOOK_LEASE_SECONDS", 60),
+        "sweep_seconds": _int(env, "WEBHOOK_SWEEP_SECONDS", 30),
     }
 
 
@@ -244,10 +286,12 @@ def webhook_secret(instance_path: Path, service: str) -> str:
     return hmac.new(key.encode(), f"webhook:{service}".encode(), hashlib.sha256).hexdigest()
 
 
-def _timeout(environ: Mapping[str, str], name: str) -> list:
-    """``3`` or ``3.05,10`` seconds: (connect, read); unset, the adapters' default."""
+def _timeout(
+    environ: Mapping[str, str], name: str, default: tuple[float, float] = DEFAULT_TIMEOUT
+) -> list:
+    """``3`` or ``3.05,10`` seconds: (connect, read); unset, ``default`` (the adapters')."""
     try:
-        return list(parse_timeout(environ.get(PREFIX + name, "").strip()))
+        return list(parse_timeout(environ.get(PREFIX + name, "").strip(), default))
     except ValueError as exc:
         raise RuntimeError(f"{PREFIX}{name} must be seconds or 'connect,read'") from exc
 

@@ -22,6 +22,7 @@ from jobs.fx import refresh_rates
 from jobs.images import sweep_missing_thumbnails
 from jobs.offers import hold_stale_offers, sweep_outdated_offers
 from jobs.shipments import poll_tracking, sweep_shipments
+from jobs.webhooks import sweep_webhook_deliveries
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,12 @@ def register_sweeps(scheduler: CronScheduler, interval: int) -> None:
     )
     scheduler.register(
         poll_tracking, queue_name="default", interval=max(60, int(fulfilment["poll_seconds"]) // 3)
+    )
+    # Sellers' webhooks: deliveries whose job was lost.
+    scheduler.register(
+        sweep_webhook_deliveries,
+        queue_name="default",
+        interval=int(current_app.config["WEBHOOKS"]["sweep_seconds"]),
     )
 
 

@@ -34,6 +34,7 @@ def init_app(app) -> None:
         sellers,
         shipments,
         tokens,
+        webhook_endpoints,
     )
 
     api.init_app(app, spec_kwargs={"servers": [{"url": "/"}]})
@@ -77,6 +78,7 @@ def init_app(app) -> None:
         audit,
         jobs,
         factory,
+        webhook_endpoints,
     ):
         # Bearer tokens are not ambient credentials, so the API needs no CSRF token.
         csrf.exempt(module.blp)

@@ -31,6 +31,7 @@ SELLER = "/api/v1/sellers/{seller_id}"
 JOB = "/api/v1/jobs/{job_id}"
 RATE = "/api/v1/fx/rates/{rate_id}"
 SHIPMENT = "/api/v1/shipments/{shipment_id}"
+HOOK = "/api/v1/webhook-endpoints/{endpoint_id}"
 
 LINKS: tuple[Link, ...] = (
     Link(("/api/v1/listings/", "post", "201"), "GetListing", (LISTING, "get"), _id("listing_id")),
@@ -99,6 +100,30 @@ LINKS: tuple[Link, ...] = (
         "FollowRetry",
         (JOB, "get"),
         _id("job_id", "/job_id"),
+    ),
+    Link(
+        ("/api/v1/webhook-endpoints/", "post", "201"),
+        "GetWebhookEndpoint",
+        (HOOK, "get"),
+        _id("endpoint_id"),
+    ),
+    Link(
+        ("/api/v1/webhook-endpoints/", "post", "201"),
+        "ChangeWebhookEndpoint",
+        (HOOK, "patch"),
+        _id("endpoint_id"),
+    ),
+    Link(
+        ("/api/v1/webhook-endpoints/", "post", "201"),
+        "RotateWebhookSecret",
+        (HOOK + "/rotate-secret", "post"),
+        _id("endpoint_id"),
+    ),
+    Link(
+        ("/api/v1/webhook-endpoints/", "post", "201"),
+        "GetWebhookDeliveries",
+        (HOOK + "/deliveries", "get"),
+        _id("endpoint_id"),
     ),
 )
 

@@ -17,6 +17,7 @@ from connector.models import Role, User
 from connector.orders import idempotency, output, service
 from connector.orders.queueing import enqueue_dispatch
 from connector.orders.schemas import OrderInSchema
+from connector.seller_hooks import events as seller_events
 
 blp = Blueprint(
     "orders_api", __name__, url_prefix="/orders", description="Orders and their shipments"
@@ -261,6 +262,16 @@ def create_order(user: User):
     try:
         order = service.place_order(user, data)
     except service.OrderRejected as exc:
+        seller_events.order_refused(
+            user.id,
+            stage="intake",
+            code=exc.code,
+            message=exc.message,
+            fields=exc.fields,
+            market=data.get("market"),
+            reference=data.get("reference"),
+            idempotency_key=key,
+        )
         abort_rejected(exc)
     body = OrderOutSchema().dump(output.order_output(order, reveal=True))
     idempotency.remember(user.id, key, request_hash, 202, body, order.id)

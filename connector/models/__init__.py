@@ -28,6 +28,7 @@ from connector.models.listing import (
 )
 from connector.models.offer import FeedCounter, Offer, OfferFeedItem, OfferStatus
 from connector.models.translation import TranslationMemo
+from connector.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiToken",
@@ -65,4 +66,7 @@ __all__ = [
     "TranslationMemo",
     "User",
     "Variant",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

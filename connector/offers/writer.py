@@ -25,6 +25,7 @@ from connector.offers.builder import BuiltOffer, build_offer, fx_reasons, serial
 from connector.offers.inputs import input_hash, listing_key, market_key
 from connector.offers.listing_data import ListingData
 from connector.offers.sequence import take_numbers
+from connector.seller_hooks import events as seller_events
 
 _UPDATED = (
     "status",
@@ -273,6 +274,8 @@ def store_plan(plan: Plan, withdrawals: Sequence[dict] = ()) -> RepriceResult:
         db.session.execute(OFFER_WITHDRAW, list(withdrawals))
     if plan.inputs:
         db.session.execute(OFFER_INPUTS, plan.inputs)
+    # Sellers' webhooks for these rows, in the same transaction.
+    seller_events.offers_written(first, len(changed))
     return RepriceResult(
         offers=plan.offers,
         changed=len(plan.updates) + len(withdrawals),

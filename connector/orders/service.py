@@ -36,6 +36,7 @@ from connector.orders.adapters import (
 from connector.orders.address import AddressProblem, AddressRejected, check_ship_to
 from connector.orders.errors import NotVisible, OrderRejected
 from connector.orders.states import ShipmentState
+from connector.seller_hooks import events as seller_events
 
 
 def shipment_key(order_id: int, adapter: str, leg: int) -> str:
@@ -306,6 +307,7 @@ def place_order(user: User, data: dict) -> SalesOrder:
     db.session.flush()
     customization.record(order.lines, priced.lines)
     stock.reserve_for_order(order.lines, priced.lines)
+    seller_events.order_accepted(order)
     return order
 
 

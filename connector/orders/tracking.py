@@ -31,6 +31,7 @@ from connector.orders.states import (
     event_verdict,
     is_forward,
 )
+from connector.seller_hooks import events as seller_events
 
 log = logging.getLogger(__name__)
 S = ShipmentState
@@ -75,14 +76,22 @@ def add_event(
             module.insert(ShipmentEvent)
             .values(**values)
             .on_conflict_do_nothing(index_elements=["shipment_id", "dedup_key"])
+            # A row back means it was inserted: an ORM insert's rowcount is not
+            # reliable on PostgreSQL (it reported new events as duplicates).
+            .returning(ShipmentEvent.id)
         )
-        return db.session.execute(statement).rowcount == 1
-    try:  # pragma: no cover - other backends
-        with db.session.begin_nested():
-            db.session.add(ShipmentEvent(**values))
-        return True
-    except IntegrityError:
-        return False
+        new = db.session.execute(statement).first() is not None
+    else:  # pragma: no cover - other backends
+        try:
+            with db.session.begin_nested():
+                db.session.add(ShipmentEvent(**values))
+            new = True
+        except IntegrityError:
+            new = False
+    if new and state and source in ("dispatch", "ops"):
+        # Our own moves of the shipment; a service's events move it in apply_events.
+        seller_events.shipment_updated(shipment_id, state, code)
+    return new
 
 
 def record(shipment: Shipment, events: list[TrackingEvent], source: str) -> int:
@@ -144,6 +153,7 @@ def apply_events(shipment: Shipment) -> None:
     ).scalars()
     now = utcnow()
     latest_status = None
+    before = shipment.state
     for event in events:
         if event.source != "dispatch":
             latest_status = event.code
@@ -166,6 +176,8 @@ def apply_events(shipment: Shipment) -> None:
             stock.release_shipment(shipment.id)
     if latest_status:
         shipment.carrier_status = latest_status
+    if shipment.state != before:
+        seller_events.shipment_updated(shipment.id, shipment.state, latest_status or "")
 
 
 def booking_of(shipment: Shipment) -> Booking:
