@@ -67,4 +67,3 @@ def test_page_in_chinese_names_markets_and_the_platform_margin_in_chinese(
     assert "<h3>Vietnam" not in html
     # The margin is the platform's, not the factory's own profit.
     assert "平台毛利" in html
-
