@@ -109,19 +109,25 @@ class Glossary:
         """The group of a term (``color``, ``size``, ``unit``…), or None."""
         return self._groups.get(normalize_term(term_zh))
 
-    def lookup(self, term_zh: str, lang: str) -> str | None:
+    def lookup(self, term_zh: str, lang: str, after_number: bool = False) -> str | None:
         """The reviewed translation of one term, or None (unknown term or language).
 
         ``lang`` may be a locale (``ru_KZ``). A bare colour root also matches its
-        ``…色`` entry (``红`` -> ``红色``).
+        ``…色`` entry (``红`` -> ``红色``). A unit is a unit only after a number
+        (``after_number``): standing alone, a unit that is also a colour root is the
+        colour, as factories write it in colour options (``米`` is beige, ``1.5米``
+        is metres).
         """
         values = self._by_language.get(language_of(lang))
         if values is None or not term_zh:
             return None
         key = normalize_term(term_zh)
         found = values.get(key)
-        if found is None and key and not key.endswith("色"):
-            found = values.get(key + "色")
+        colour = None if key.endswith("色") else values.get(key + "色")
+        if found is None:
+            return colour
+        if colour is not None and not after_number and self._groups.get(key) == "unit":
+            return colour
         return found
 
     def translate_value(self, text: str, lang: str) -> str | None:
@@ -156,9 +162,16 @@ class Glossary:
         parts = _SCRIPT_BOUNDARY.split(token)
         if len(parts) < 2:
             return None
-        translated = [self._translate_token(part, lang) for part in parts]
-        if any(t is None for t in translated):
-            return None
+        translated = []
+        for index, part in enumerate(parts):
+            if index and _MEASURE.match(parts[index - 1]):
+                # "1.5米": the part after a number is its unit.
+                found = self.lookup(part, lang, after_number=True)
+            else:
+                found = self._translate_token(part, lang)
+            if found is None:
+                return None
+            translated.append(found)
         return " ".join(translated)
 
 

@@ -1,8 +1,8 @@
 """How the API answers an order or quote the shipments service refused.
 
 The service says why with a domain code (``connector.orders.errors.OrderRejected``);
-the HTTP status belongs here, as does putting ship-to problems into the caller's
-language.
+the HTTP status belongs here, as does putting ship-to and order-line problems into
+the caller's language.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from flask_smorest import abort
 
 from connector.address_messages import address_errors
 from connector.extensions import db
+from connector.line_messages import field_errors
 from connector.orders.address import AddressRejected
 from connector.orders.errors import OrderRejected
 
@@ -30,7 +31,7 @@ GENERIC = frozenset({"invalid_order"})
 def abort_rejected(exc: OrderRejected) -> NoReturn:
     """Roll back and answer with the error envelope: status, message, fields, code."""
     db.session.rollback()
-    fields = dict(exc.fields)
+    fields = field_errors(exc.fields)
     if exc.address_problems:
         fields.update(address_errors(AddressRejected(exc.address_problems)))
     abort(

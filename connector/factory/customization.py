@@ -22,6 +22,7 @@ from connector.extensions import db
 from connector.markets.model import Market
 from connector.models import LineCustomization, OrderLine, StoredImage
 from connector.orders import pricing
+from connector.orders.errors import LineProblem
 
 SHA256 = r"^[0-9a-f]{64}$"
 
@@ -114,13 +115,15 @@ def _check(index: int, line: dict, asked: dict) -> tuple[dict | None, dict]:
     return option, errors
 
 
-def price_lines(market: Market, mode: str, lines: list[dict], on: date) -> dict[str, list[str]]:
+def price_lines(
+    market: Market, mode: str, lines: list[dict], on: date
+) -> dict[str, list[str | LineProblem]]:
     """Check and price each priced line's customization (in place); problems by field.
 
     A line's ``customization`` request becomes ``line["customized"]``: the option, the
     factory's CNY amounts and the extra total, and the line's price grows by that extra.
     """
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str | LineProblem]] = {}
     for index, line in enumerate(lines):
         asked = line.get("customization")
         if not asked or "price" not in line:
@@ -142,7 +145,7 @@ def price_lines(market: Market, mode: str, lines: list[dict], on: date) -> dict[
                 unit_cost + setup_fee / line["quantity"],
             )
         except pricing.LinePriceError as exc:
-            errors[f"lines.{index}.customization.option"] = [exc.message]
+            errors[f"lines.{index}.customization.option"] = [exc.problem]
             continue
         if extra is None:
             errors[f"lines.{index}.customization.option"] = [

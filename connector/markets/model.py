@@ -88,6 +88,14 @@ class Market:
     # A fetched rate moving more than this (percent) from the last accepted one of
     # its pair and source waits for a person instead of repricing the market.
     max_rate_move_pct: Decimal = Decimal(10)
+    # The market's name per UI language (``zh_Hans``: 越南); ``name`` otherwise.
+    names: dict[str, str] = field(default_factory=dict, hash=False, compare=False, repr=False)
+
+    def name_in(self, locale: str | None) -> str:
+        """The market's name as a reader of ``locale`` writes it."""
+        if not locale:
+            return self.name
+        return self.names.get(locale) or self.names.get(locale.split("_", 1)[0]) or self.name
 
     @property
     def modes(self) -> tuple[str, ...]:

@@ -152,6 +152,11 @@ class RoundingSchema(_Base):
 class MarketSchema(_Base):
     code = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2}$"))
     name = fields.String(required=True)
+    names = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(validate=validate.Length(min=1)),
+        load_default=dict,
+    )
     country = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2}$"))
     currency = fields.String(required=True, validate=CURRENCY)
     locales = fields.List(
@@ -200,6 +205,7 @@ class MarketSchema(_Base):
         return Market(
             code=data["code"],
             name=data["name"],
+            names=dict(data["names"]),
             country=data["country"],
             currency=data["currency"],
             locales=tuple(data["locales"]),

@@ -6,14 +6,31 @@ The API decides how each code is answered (``connector.api.order_errors``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    """What is wrong with one order line, as a code and its values.
+
+    Services put these in ``OrderRejected.fields`` beside plain texts; the edge
+    (``connector.line_messages``) puts them into the reader's language.
+    """
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:  # for logs only; readers get connector.line_messages
+        return f"{self.code} {self.params}"
 
 
 class OrderRejected(Exception):
     """The order (or quote) cannot be placed. ``code`` says why:
 
-    * ``invalid_order``: problems with what was sent, keyed by field in ``fields``,
-      and ship-to problems as codes in ``address_problems``;
+    * ``invalid_order``: problems with what was sent, keyed by field in ``fields``
+      (texts, or :class:`LineProblem` codes for order lines), and ship-to problems as
+      codes in ``address_problems``;
     * ``market_not_allowed``: the caller may not order in the market;
     * ``mode_unavailable``: no shipping service is enabled for the market and mode;
     * ``fx_stale``: a rate behind an offer is past the market's age limit;
@@ -25,7 +42,7 @@ class OrderRejected(Exception):
         self,
         code: str,
         message: str,
-        fields: dict[str, list[str]] | None = None,
+        fields: dict[str, list[str | LineProblem]] | None = None,
         address_problems: Sequence[Any] = (),
     ):
         super().__init__(message)

@@ -18,6 +18,7 @@ from decimal import Decimal
 from connector.fx.resolve import from_snapshot_only
 from connector.markets.model import Market
 from connector.models import Offer
+from connector.orders.errors import LineProblem
 from connector.pricing.engine import (
     COMPONENTS,
     Conversion,
@@ -31,12 +32,18 @@ from connector.pricing.packing import Carton
 
 
 class LinePriceError(ValueError):
-    """A line cannot be priced or carried as asked; ``code`` and ``message`` say why."""
+    """A line cannot be priced or carried as asked; ``code`` and ``params`` say why
+    (``message`` is the English text, for logs)."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, params: dict | None = None):
         super().__init__(message)
         self.code = code
         self.message = message
+        self.params = params or {}
+
+    @property
+    def problem(self) -> LineProblem:
+        return LineProblem(self.code, self.params)
 
 
 class RateTooOld(LookupError):
@@ -137,7 +144,9 @@ def price_line(
     prices = prices_for_mode(document, variant, mode)
     if not prices:
         raise LinePriceError(
-            "mode_not_priced", f"Offer {offer.id} has no price for {mode} in {market.code}."
+            "mode_not_priced",
+            f"Offer {offer.id} has no price for {mode} in {market.code}.",
+            {"offer": offer.id, "mode": mode},
         )
     tier = tier_for(prices, quantity)
     list_price = Decimal(tier["price"])
@@ -151,7 +160,7 @@ def price_line(
         landing = prepare(market, mode, parcel, _conversion(document, market), on)
         price = consignment_price(landing, Decimal(cost), quantity)
     except PricingError as exc:
-        raise LinePriceError(exc.code, _pricing_message(exc, market, mode)) from exc
+        raise _line_price_error(exc, market, mode) from exc
     total = min(price.total, ceiling)
     return LinePrice(
         tier,
@@ -163,14 +172,21 @@ def price_line(
     )
 
 
-def _pricing_message(exc: PricingError, market: Market, mode: str) -> str:
+def _line_price_error(exc: PricingError, market: Market, mode: str) -> LinePriceError:
     if exc.code == "unit_exceeds_parcel_limits":
         card = market.shipping[mode]
-        return (
+        return LinePriceError(
+            exc.code,
             f"One piece is heavier or bigger than a {mode} parcel in {market.code} may be "
-            f"(at most {card.max_weight_g} g, {card.max_side_cm} cm a side)."
+            f"(at most {card.max_weight_g} g, {card.max_side_cm} cm a side).",
+            {
+                "mode": mode,
+                "market": market.code,
+                "max_weight_g": card.max_weight_g,
+                "max_side_cm": card.max_side_cm,
+            },
         )
-    return f"This line cannot be priced: {exc.code}."
+    return LinePriceError(exc.code, f"This line cannot be priced: {exc.code}.", {})
 
 
 def _line_pricing(price: Price, total: Decimal, ceiling: Decimal, unit: Decimal) -> dict:
@@ -211,5 +227,5 @@ def customization_extra(
         plain = consignment_price(landing, Decimal(cost), quantity)
         customized = consignment_price(landing, Decimal(cost) + extra_cost_cny, quantity)
     except PricingError as exc:
-        raise LinePriceError(exc.code, _pricing_message(exc, market, mode)) from exc
+        raise _line_price_error(exc, market, mode) from exc
     return customized.total - plain.total

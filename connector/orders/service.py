@@ -34,7 +34,7 @@ from connector.orders.adapters import (
     is_sandbox,
 )
 from connector.orders.address import AddressProblem, AddressRejected, check_ship_to
-from connector.orders.errors import NotVisible, OrderRejected
+from connector.orders.errors import LineProblem, NotVisible, OrderRejected
 from connector.orders.states import ShipmentState
 from connector.seller_hooks import events as seller_events
 
@@ -94,47 +94,59 @@ def _offers(ids: list[int]) -> dict[int, Offer]:
 
 def _priced_lines(market: Market, mode: str, lines: list[dict]) -> tuple[list[dict], dict]:
     """Each line with its offer, variant and prices in ``mode``; problems keyed
-    ``lines.<i>.<field>``."""
+    ``lines.<i>.<field>``, as codes the edge puts into words."""
     offers = _offers([line["offer_id"] for line in lines])
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[LineProblem]] = {}
     seen: dict[tuple[int, str], int] = {}
     priced = []
     for index, line in enumerate(lines):
         where = f"lines.{index}"
         offer = offers.get(line["offer_id"])
         if offer is None or offer.market_code != market.code:
-            errors[f"{where}.offer_id"] = [f"No offer {line['offer_id']} in market {market.code}."]
+            errors[f"{where}.offer_id"] = [
+                LineProblem("offer_unknown", {"offer": line["offer_id"], "market": market.code})
+            ]
             continue
         if offer.status != OfferStatus.READY:
-            reasons = ", ".join(r.get("code", "?") for r in offer.hold_reasons or []) or "withdrawn"
-            errors[f"{where}.offer_id"] = [f"Offer {offer.id} is {offer.status} ({reasons})."]
+            errors[f"{where}.offer_id"] = [_not_ready(offer)]
             continue
         variant = next(
             (v for v in offer.document.get("variants") or [] if v.get("sku") == line["sku"]), None
         )
         prices = variant and pricing.prices_for_mode(offer.document, variant, mode)
         if variant is None or not variant.get("prices"):
-            errors[f"{where}.sku"] = [f"Offer {offer.id} has no priced variant {line['sku']}."]
+            errors[f"{where}.sku"] = [
+                LineProblem("variant_unknown", {"offer": offer.id, "sku": line["sku"]})
+            ]
             continue
         if not prices:
-            errors[f"{where}.offer_id"] = [f"Offer {offer.id} has no price for {mode}."]
+            errors[f"{where}.offer_id"] = [
+                LineProblem("mode_not_priced", {"offer": offer.id, "mode": mode})
+            ]
             continue
         first = (offer.id, line["sku"])
         if first in seen:
-            errors[f"{where}.sku"] = [f"Already ordered in line {seen[first]}; use one line."]
+            errors[f"{where}.sku"] = [LineProblem("line_repeated", {"line": seen[first]})]
             continue
         seen[first] = index
         quantity = line["quantity"]
         moq = max(prices[0]["min_qty"], offer.document.get("moq") or 0)
         if quantity < moq:
-            errors[f"{where}.quantity"] = [f"The minimum order quantity is {moq}."]
+            errors[f"{where}.quantity"] = [LineProblem("below_moq", {"moq": moq})]
             continue
         stock = variant.get("stock")
         if stock is not None and quantity > stock:
-            errors[f"{where}.quantity"] = [f"Only {stock} in stock."]
+            errors[f"{where}.quantity"] = [LineProblem("over_stock", {"stock": stock})]
             continue
         priced.append({**line, "offer": offer, "variant": variant})
     return priced, errors
+
+
+def _not_ready(offer: Offer) -> LineProblem:
+    if offer.status == OfferStatus.HELD:
+        reasons = ", ".join(r.get("code", "?") for r in offer.hold_reasons or []) or "?"
+        return LineProblem("offer_held", {"offer": offer.id, "reasons": reasons})
+    return LineProblem("offer_withdrawn", {"offer": offer.id})
 
 
 def _title(offer: Offer, market: Market) -> str:
@@ -189,7 +201,7 @@ def price_order(user: User, data: dict, now: datetime, check=None) -> PricedOrde
                 market, mode, line["offer"], line["variant"], line["quantity"], now.date()
             )
         except pricing.LinePriceError as exc:
-            errors[f"lines.{index}.quantity"] = [exc.message]
+            errors[f"lines.{index}.quantity"] = [exc.problem]
             continue
         parcels = line["price"].parcels
         if one_parcel and parcels is not None and parcels > 1:
@@ -207,15 +219,19 @@ def price_order(user: User, data: dict, now: datetime, check=None) -> PricedOrde
     return PricedOrder(market, mode, adapter, lines, valid_until, fx)
 
 
-def _too_big_for_one_parcel(market: Market, mode: str, line: dict) -> str:
+def _too_big_for_one_parcel(market: Market, mode: str, line: dict) -> LineProblem:
     details = line["price"].pricing["parcels"]
     weight = sum(p["weight_g"] * p["count"] for p in details) / 1000
     card = market.shipping[mode]
-    return (
-        f"{line['quantity']} pieces weigh {weight:g} kg packed and need "
-        f"{line['price'].parcels} parcels; the carrier takes one parcel per shipment, at most "
-        f"{card.max_weight_g / 1000:g} kg and {card.max_side_cm} cm a side. Order fewer pieces "
-        "per order, or choose fully_managed."
+    return LineProblem(
+        "one_parcel_exceeded",
+        {
+            "quantity": line["quantity"],
+            "weight_kg": f"{weight:g}",
+            "parcels": line["price"].parcels,
+            "max_weight_kg": f"{card.max_weight_g / 1000:g}",
+            "max_side_cm": card.max_side_cm,
+        },
     )
 
 

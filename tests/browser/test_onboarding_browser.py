@@ -204,7 +204,7 @@ def test_chinese_ui_switches_to_english_with_the_language_buttons(
     )
     page.click("button[value=submit]")
     expect(page.locator("#error-weight_g")).to_contain_text("请输入整数。")
-    expect(page.locator("#error-category")).to_have_text("提交商品前必须填写此项。")
+    expect(page.locator("#error-category")).to_have_text("发布商品前必须填写此项。")
     expect(page.locator('[name="title_zh"]')).to_have_value("竹制砧板")
     screenshot(page, "listing-form-zh")
 

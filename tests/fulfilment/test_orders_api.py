@@ -382,3 +382,70 @@ def test_sellers_can_read_what_each_mode_needs(app, client, services):
     assert vn["fully_managed"]["kind"] == "warehouse"
     th = by_market["TH"]["modes"][0]
     assert th["adapter"] == "partner" and not th["available"]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "ru",
+            {
+                "lines.0.quantity": ["Минимальный заказ — 50."],
+                "lines.1.quantity": ["В наличии только 60."],
+                "lines.2.sku": ["В предложении {offer} нет варианта NO-SUCH с ценой."],
+                "lines.3.offer_id": ["Предложения 999999 на рынке VN нет."],
+            },
+        ),
+        (
+            "vi",
+            {
+                "lines.0.quantity": ["Số lượng đặt tối thiểu là 50."],
+                "lines.1.quantity": ["Chỉ còn 60 trong kho."],
+                "lines.2.sku": ["Báo giá {offer} không có biến thể NO-SUCH có giá."],
+                "lines.3.offer_id": ["Không có báo giá 999999 ở thị trường VN."],
+            },
+        ),
+        (
+            "kk",
+            {
+                "lines.0.quantity": ["Ең аз тапсырыс көлемі — 50."],
+                "lines.1.quantity": ["Қоймада тек 60 бар."],
+                "lines.2.sku": ["{offer} ұсынысында бағасы бар NO-SUCH нұсқасы жоқ."],
+                "lines.3.offer_id": ["VN нарығында 999999 ұсынысы жоқ."],
+            },
+        ),
+        (
+            "zh-CN",
+            {
+                "lines.0.quantity": ["起订量为 50。"],
+                "lines.1.quantity": ["库存仅剩 60 件。"],
+                "lines.2.sku": ["报价 {offer} 中没有已定价的规格 NO-SUCH。"],
+                "lines.3.offer_id": ["市场 VN 中没有报价 999999。"],
+            },
+        ),
+    ],
+)
+def test_line_problems_are_answered_in_the_callers_language(
+    app, client, services, seller, language, expected
+):
+    offer_id = make_offer(app, "VN")
+    body = order_body(offer_id, quantity=49)
+    body["lines"] += [
+        {"offer_id": offer_id, "sku": "TS180-BLK-M", "quantity": 61},
+        {"offer_id": offer_id, "sku": "NO-SUCH", "quantity": 60},
+        {"offer_id": 999999, "sku": "X", "quantity": 1},
+    ]
+    response = client.post(
+        "/api/v1/orders/",
+        json=body,
+        headers={
+            **bearer(seller["token"]),
+            "Idempotency-Key": language,
+            "Accept-Language": language,
+        },
+    )
+    assert response.status_code == 422, response.json
+    wanted = {
+        field: [text.format(offer=offer_id) for text in texts] for field, texts in expected.items()
+    }
+    assert response.json["error"]["fields"] == wanted

@@ -435,7 +435,7 @@ def test_form_and_its_errors_in_chinese(client, demo, listing_form):
     sign_in(client, "exporter@demo.example", demo["password"], lang="zh_Hans")
     page = get_page(client, "/listings/new")
     assert '<html lang="zh-Hans">' in page.html
-    assert "提交" in page.html
+    assert "发布商品" in page.html
     response = post_listing(client, {**listing_form, "price_tiers.1.min_qty": "80"})
     page = Page(response.get_data(as_text=True))
     message = page.error_beside("price_tiers.1.min_qty")

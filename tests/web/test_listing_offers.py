@@ -49,3 +49,21 @@ def test_page_in_chinese_shows_the_offer_section_translated(
     sign_in(client, "exporter@demo.example", demo["password"], lang="zh_Hans")
     page = get_page(client, "/listings/1")
     assert "各市场报价" in page.html or "报价" in page.html
+
+
+def test_page_in_chinese_names_markets_and_the_platform_margin_in_chinese(
+    app,
+    client,
+    demo,
+    rates,
+    translator,
+):
+    from tests.web.conftest import sign_in
+
+    run_jobs(app)
+    sign_in(client, "exporter@demo.example", demo["password"], lang="zh_Hans")
+    html = get_page(client, "/listings/1").html
+    assert "越南" in html and "哈萨克斯坦" in html
+    assert "<h3>Vietnam" not in html
+    # The margin is the platform's, not the factory's own profit.
+    assert "平台毛利" in html

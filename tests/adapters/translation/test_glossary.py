@@ -169,8 +169,44 @@ def test_lookup_normalizes_width_whitespace_and_case(glossary):
 
 def test_a_bare_colour_root_finds_its_colour(glossary):
     assert glossary.lookup("红", "vi") == "đỏ"
-    # An exact entry wins: 米 is the metre, 米色 is beige.
-    assert glossary.lookup("米", "en") == "meter"
+    assert glossary.lookup("米白", "ru") == "молочный"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("米", "en", "beige"),
+        ("米", "ru", "бежевый"),
+        ("米/XL", "vi", "be/XL"),
+        ("米色 M", "kk", "беж M"),
+        ("1.5米", "en", "1.5 meter"),
+        ("2米/红色", "ru", "2 метр/красный"),
+        ("3厘米", "en", "3 centimeter"),
+    ],
+)
+def test_a_bare_mi_is_beige_and_mi_after_a_number_is_metres(glossary, text, lang, expected):
+    assert glossary.translate_value(text, lang) == expected
+
+
+def test_assorted_colours_are_not_multicoloured(glossary):
+    assert glossary.lookup("混色", "en") == "assorted colors"
+    assert glossary.lookup("混色", "ru") == "в ассортименте"
+
+
+def test_style_model_and_sample_are_three_words_in_every_language(glossary):
+    for lang in SHIPPED:
+        words = {glossary.lookup(term, lang) for term in ("款式", "型号", "样品")}
+        assert len(words) == 3, (lang, words)
+
+
+def test_the_source_industries_terms_are_there(glossary):
+    terms = (
+        "拖把 抹布 海绵 清洁刷 垃圾袋 独立包装 OPP袋 彩盒 纸箱 飞机盒 "
+        "圆领 短袖 长袖 男女同款 纯棉 羊绒 校服 logo 印logo 丝印 囍 福 囍字 福字"
+    ).split()
+    assert sorted(set(terms) - glossary.terms) == []
+    assert glossary.translate_value("囍字", "vi") == "chữ Song Hỷ"
+    assert glossary.translate_value("福字", "kk") == "«бақыт» иероглифі"
 
 
 def test_unknown_terms_and_languages_give_none(glossary):
