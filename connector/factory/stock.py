@@ -1,4 +1,5 @@
-"""Stock that cannot be oversold: reserved in the order's transaction, given back on cancel.
+"""Stock that cannot be oversold: reserved in the order's transaction, given back on
+cancel or when the shipment fails for good before any service took it.
 
 A reservation is one conditional ``UPDATE variant SET stock = stock - :qty WHERE ...
 AND stock >= :qty``: the database decides between two orders for the last units (on
@@ -85,7 +86,8 @@ def reserve(lines: list[OrderLine], counted: set[int]) -> None:
 
 
 def release_shipment(shipment_id: int) -> int:
-    """Give back the stock held for a cancelled shipment's lines, once; units released."""
+    """Give back the stock held for a shipment's lines (cancelled, or failed for good), once:
+    only reservations not yet released are; units released."""
     released = db.session.execute(
         update(StockReservation)
         .where(StockReservation.shipment_id == shipment_id, StockReservation.released_at.is_(None))
@@ -101,6 +103,29 @@ def release_shipment(shipment_id: int) -> int:
             .execution_options(synchronize_session=False)
         )
     return sum(row.quantity for row in released)
+
+
+def hold_again(shipment_id: int) -> int:
+    """Take again the units released when the shipment failed (ops send it again); units
+    taken. OutOfStock when some are gone (the caller rolls back, taking nothing)."""
+    released = db.session.execute(
+        select(StockReservation).where(
+            StockReservation.shipment_id == shipment_id, StockReservation.released_at.is_not(None)
+        )
+    ).scalars()
+    shortages, taken = [], 0
+    for reservation in released:
+        if _take(reservation.listing_id, reservation.sku, reservation.quantity):
+            reservation.released_at = None
+            taken += reservation.quantity
+            continue
+        left = _left(reservation.listing_id, reservation.sku)
+        if left is not None:
+            shortages.append(Shortage(0, reservation.sku, left))
+    if shortages:
+        raise OutOfStock(shortages)
+    db.session.flush()
+    return taken
 
 
 def reserved_by_sku(listing_id: int) -> dict[str, int]:
