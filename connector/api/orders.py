@@ -93,6 +93,11 @@ class DocumentRefSchema(Schema):
     url = fields.String()
 
 
+class FactoryRefusalSchema(Schema):
+    reason = fields.String(metadata={"description": "Why, in the factory's words."})
+    at = fields.AwareDateTime()
+
+
 class ShipmentSummarySchema(Schema):
     id = fields.Integer()
     order_id = fields.Integer()
@@ -113,6 +118,15 @@ class ShipmentSummarySchema(Schema):
     attempts = fields.Integer()
     next_attempt_at = fields.AwareDateTime(allow_none=True)
     cancel_requested = fields.Boolean()
+    confirm_by = fields.AwareDateTime(
+        allow_none=True,
+        metadata={"description": "When the factory must confirm or refuse the shipment."},
+    )
+    factory_refusal = fields.Nested(
+        FactoryRefusalSchema,
+        allow_none=True,
+        metadata={"description": "The factory refused the shipment (it is then cancelled)."},
+    )
     last_error = fields.Nested(ErrorInfoSchema, allow_none=True)
     documents = fields.List(fields.Nested(DocumentRefSchema))
     factory_steps = fields.Dict(

@@ -25,7 +25,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from connector.extensions import db
-from connector.factory import orders, steps
+from connector.factory import deadline, orders, refusal, steps
 from connector.models import Role, ShipmentDocument
 from connector.models.types import utcnow
 from connector.ops.labels import DOCUMENT_LABELS, STATE_TONES, state_label
@@ -85,6 +85,7 @@ def index():
     shipments = orders.shipments_of(current_user)
     taken = {shipment.id: steps.of(shipment.id) for shipment in shipments}
     waiting = orders.to_confirm(current_user)
+    now = utcnow()
     return render_template(
         "factory/index.html",
         waiting=waiting,
@@ -95,6 +96,7 @@ def index():
         amount=_amount,
         pay=orders.pay(current_user),
         step_endpoints=STEP_ENDPOINTS,
+        late={s.id for s in waiting if deadline.is_late(s, False, now)},
     )
 
 
@@ -118,15 +120,41 @@ def production():
 @bp.get("/shipments/<int:shipment_id>")
 def shipment(shipment_id: int):
     """One shipment's pack list, state and steps: printable as it is."""
-    found = _shipment_or_404(shipment_id)
+    return _shipment_page(_shipment_or_404(shipment_id))
+
+
+def _shipment_page(found, reason: str | None = None, refuse_error: str | None = None):
     pack = orders.pack_list(found)
-    return render_template(
+    open_ = found.state not in orders.CLOSED
+    refused = refusal.of(found.id)
+    body = render_template(
         "factory/shipment.html",
         pack=pack,
-        next_step=_next_step(pack.steps) if found.state not in orders.CLOSED else None,
+        next_step=_next_step(pack.steps) if open_ and refused is None else None,
         step_endpoints=STEP_ENDPOINTS,
         documents=_documents(found.id),
+        refusal=refused,
+        can_refuse=open_ and steps.CONFIRMED not in pack.steps,
+        reason=reason,
+        refuse_error=refuse_error,
     )
+    return body, 400 if refuse_error else 200
+
+
+@bp.post("/shipments/<int:shipment_id>/refuse")
+def refuse(shipment_id: int):
+    """Refuse the order with a reason (the seller reads it); the shipment is cancelled."""
+    found = _shipment_or_404(shipment_id)
+    reason = (request.form.get("reason") or "").strip()
+    if not 3 <= len(reason) <= refusal.REASON_MAX:
+        return _shipment_page(found, reason, _("Say why in 3 to 300 characters."))
+    try:
+        refusal.refuse(found, reason, current_user)
+    except steps.StepRefused as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("Shipment %(id)s: refused.", id=found.id), "success")
+    return redirect(url_for("factory.shipment", shipment_id=found.id))
 
 
 @bp.get("/pack-lists")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import url_for
 
+from connector.factory import refusal
 from connector.models import SalesOrder, Shipment
 from connector.offers.visibility import order_pricing_for_seller
 from connector.orders import documents, pii
@@ -78,6 +79,8 @@ def shipment_summary(shipment: Shipment) -> dict:
         "attempts": shipment.attempt_count,
         "next_attempt_at": shipment.next_attempt_at,
         "cancel_requested": shipment.cancel_requested,
+        "confirm_by": shipment.confirm_by,
+        "factory_refusal": refusal.of(shipment.id),
         "last_error": last_error(shipment),
         "documents": _documents(shipment),
         "url": url_for("shipments_api.get_shipment", shipment_id=shipment.id),

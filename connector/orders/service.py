@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from connector.extensions import db
-from connector.factory import customization, stock
+from connector.factory import customization, deadline, stock
 from connector.markets.model import Market
 from connector.markets.registry import markets
 from connector.models import Offer, OrderLine, Quote, Role, SalesOrder, Shipment, User
@@ -306,6 +306,7 @@ def place_order(user: User, data: dict) -> SalesOrder:
     db.session.flush()
     customization.record(order.lines, priced.lines)
     stock.reserve_for_order(order.lines, priced.lines)
+    deadline.set_confirm_by(order)
     return order
 
 
