@@ -25,7 +25,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from connector.extensions import db
-from connector.factory import deadline, orders, refusal, steps
+from connector.factory import deadline, orders, printing, refusal, steps
 from connector.models import Role, ShipmentDocument
 from connector.models.types import utcnow
 from connector.ops.labels import DOCUMENT_LABELS, STATE_TONES, state_label
@@ -166,6 +166,32 @@ def pack_lists():
         packs=orders.pack_lists_of_day(current_user, day),
         day=day,
     )
+
+
+def _pdf(data: bytes, filename: str) -> Response:
+    response = Response(data, content_type="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/shipments/<int:shipment_id>/pack-list.pdf")
+def pack_list_pdf(shipment_id: int):
+    """The shipment's pack list (or, fully managed, its inbound note with box and SKU
+    labels) as a PDF."""
+    found = _shipment_or_404(shipment_id)
+    return _pdf(printing.pack_list_pdf(orders.pack_list(found)), f"shipment-{found.id}.pdf")
+
+
+@bp.get("/batch.pdf")
+def day_batch():
+    """The day's batch in one PDF: each open shipment's carrier label and pack list."""
+    day = _day_or_404(request.args.get("day")) or utcnow().date()
+    data, missing = printing.day_batch(current_user, day)
+    response = _pdf(data, f"batch-{day.isoformat()}.pdf")
+    # How many carrier labels are not in it yet (the labels job fetches them).
+    response.headers["X-Labels-Missing"] = str(missing)
+    return response
 
 
 def _take(shipment_id: int, step: str):
