@@ -86,6 +86,24 @@ def get_shipment(user: User, shipment_id: int) -> Shipment:
     return shipment
 
 
+def find_by_code(user: User, code: str) -> Shipment | None:
+    """The caller's shipment whose tracking number or shipment code (our idempotency key,
+    printed under the pack list's barcode) is ``code``; None for anyone else's."""
+    code = code.strip()
+    if not code or len(code) > 64:
+        return None
+    return db.session.execute(
+        select(Shipment)
+        .where(
+            Shipment.supplier_id == supplier_of(user),
+            (func.upper(Shipment.tracking_number) == code.upper())
+            | (Shipment.idempotency_key == code),
+        )
+        .order_by(Shipment.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
 def domestic_titles(listing_ids) -> dict[int, str]:
     """The listing's own Chinese title per listing: what the factory calls the product
     (an order line carries the title in the buyer's language)."""

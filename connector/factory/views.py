@@ -194,6 +194,32 @@ def day_batch():
     return response
 
 
+SCAN_STEPS = (steps.PACKED, steps.HANDED_OVER)
+
+
+@bp.route("/scan", methods=["GET", "POST"])
+def scan():
+    """One field for a barcode scanner: a scanned label (tracking number or our shipment
+    code) then Enter marks that shipment packed or handed over, as chosen on the page."""
+    step = request.form.get("step") or request.args.get("step") or steps.PACKED
+    if step not in SCAN_STEPS:
+        step = steps.PACKED
+    if request.method == "GET":
+        return render_template("factory/scan.html", step=step, result=None)
+    code = (request.form.get("code") or "").strip()
+    found = orders.find_by_code(current_user, code)
+    if found is None:
+        result = {"ok": False, "code": code, "message": _("Not found: %(code)s", code=code)}
+        return render_template("factory/scan.html", step=step, result=result), 404
+    try:
+        record = steps.take(found, step, current_user)
+    except steps.StepRefused as exc:
+        result = {"ok": False, "code": code, "shipment": found, "message": exc.message}
+        return render_template("factory/scan.html", step=step, result=result), 409
+    result = {"ok": True, "code": code, "shipment": found, "record": record}
+    return render_template("factory/scan.html", step=step, result=result)
+
+
 def _take(shipment_id: int, step: str):
     found = _shipment_or_404(shipment_id)
     try:
