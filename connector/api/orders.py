@@ -122,6 +122,13 @@ class ShipmentSummarySchema(Schema):
         allow_none=True,
         metadata={"description": "When the factory must confirm or refuse the shipment."},
     )
+    factory_progress = fields.Dict(
+        keys=fields.String(),
+        values=fields.AwareDateTime(),
+        metadata={
+            "description": "When the factory confirmed, packed and handed over the shipment."
+        },
+    )
     factory_refusal = fields.Nested(
         FactoryRefusalSchema,
         allow_none=True,

@@ -64,6 +64,19 @@ def of(shipment_id: int) -> dict[str, dict]:
     return taken
 
 
+def progress(shipment_id: int) -> tuple[dict[str, datetime], dict | None]:
+    """What the seller may read of the factory's steps: when each was taken (not who),
+    and the refusal with its reason, if any."""
+    rows = db.session.execute(
+        select(FactoryStep.step, FactoryStep.at, FactoryStep.reason).where(
+            FactoryStep.shipment_id == shipment_id
+        )
+    ).all()
+    taken = {row.step: row.at for row in rows if row.step != REFUSED}
+    refused = next(({"reason": r.reason, "at": r.at} for r in rows if r.step == REFUSED), None)
+    return taken, refused
+
+
 def shipments_with(step: str, supplier_id: int) -> set[int]:
     """Ids of the supplier's shipments that have taken ``step``."""
     return set(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import url_for
 
-from connector.factory import refusal
+from connector.factory import steps
 from connector.models import SalesOrder, Shipment
 from connector.offers.visibility import order_pricing_for_seller
 from connector.orders import documents, pii
@@ -64,6 +64,7 @@ def last_error(shipment: Shipment) -> dict | None:
 
 
 def shipment_summary(shipment: Shipment) -> dict:
+    progress, refused = steps.progress(shipment.id)
     return {
         "id": shipment.id,
         "order_id": shipment.order_id,
@@ -80,7 +81,8 @@ def shipment_summary(shipment: Shipment) -> dict:
         "next_attempt_at": shipment.next_attempt_at,
         "cancel_requested": shipment.cancel_requested,
         "confirm_by": shipment.confirm_by,
-        "factory_refusal": refusal.of(shipment.id),
+        "factory_progress": progress,
+        "factory_refusal": refused,
         "last_error": last_error(shipment),
         "documents": _documents(shipment),
         "url": url_for("shipments_api.get_shipment", shipment_id=shipment.id),
