@@ -10,6 +10,7 @@ a packer still reads, rather than as empty boxes.
 from __future__ import annotations
 
 import io
+import unicodedata
 from pathlib import Path
 
 from anyascii import anyascii
@@ -33,17 +34,33 @@ def _register_fonts() -> None:
         pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
 
 
+def _in_cjk_font(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def printable(text: str, bold: bool = False) -> tuple[str, str]:
-    """(font, text) to draw ``text`` with: Latin as is, Chinese and Russian in the CJK
-    font, anything that font lacks transliterated to Latin letters."""
+    """(font, text) to draw ``text`` with: Latin as is; Chinese and Russian in the CJK
+    font, a sign it lacks (·, «) spelled in ASCII; a text with letters it lacks
+    (Vietnamese tones, Kazakh) all in Latin letters, which reads better than a mix."""
     text = str(text)
     if text.isascii():
         return (LATIN_BOLD if bold else LATIN), text
-    try:
-        text.encode("gb2312")
-    except UnicodeEncodeError:
+    letters = [c for c in text if not c.isascii() and unicodedata.category(c).startswith("L")]
+    if not letters or not all(_in_cjk_font(char) for char in letters):
         return (LATIN_BOLD if bold else LATIN), anyascii(text)
-    return CJK_FONT, text
+    return CJK_FONT, "".join(c if _in_cjk_font(c) else anyascii(c) for c in text)
+
+
+def plain(text: str) -> str:
+    """A value to print inside a sentence of the page's language: as it is when the CJK
+    font shows its letters, else in Latin letters (``Hồ Chí Minh`` as ``Ho Chi Minh``)."""
+    text = str(text)
+    letters = [c for c in text if not c.isascii() and unicodedata.category(c).startswith("L")]
+    return text if all(_in_cjk_font(char) for char in letters) else anyascii(text)
 
 
 class Sheet:
@@ -102,7 +119,7 @@ class Sheet:
         code.drawOn(self.canvas, x, self.y - height)
         self.canvas.setFont(LATIN, 9)
         self.canvas.drawString(x + 10, self.y - height - 11, value)
-        self.y -= height + 18
+        self.y -= height + 26
 
     def image(self, path: Path | None, x: float, side: float) -> bool:
         """A thumbnail at ``x`` whose top is the current line; False when it cannot be read

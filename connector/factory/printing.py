@@ -21,7 +21,7 @@ from pypdf.errors import PdfReadError
 from connector.extensions import db
 from connector.factory import orders, refusal
 from connector.factory.orders import PackList
-from connector.factory.pdf import LABEL, MARGIN, Sheet
+from connector.factory.pdf import LABEL, MARGIN, Sheet, plain
 from connector.listings.images import extension_for, image_path, thumbnail_path
 from connector.models import StoredImage, User
 from connector.orders import documents
@@ -39,7 +39,8 @@ def shipment_code(pack: PackList) -> str:
 
 def _where(pack: PackList) -> str:
     place = pack.destination
-    return ", ".join(str(v) for v in (place["city"], place["province"], place["country"]) if v)
+    parts = (place["city"], place["province"], place["country"])
+    return plain(", ".join(str(value) for value in parts if value))
 
 
 def _artwork(sha256: str | None):
@@ -59,13 +60,13 @@ def _spec(sheet: Sheet, spec, x: float) -> None:
     top = sheet.y
     shown = sheet.image(_artwork(spec.artwork_sha256), x, THUMB)
     left = x + THUMB + 8 if shown else x
-    sheet.line(f"{_('Customization')}: {spec.option}", 9, bold=True, x=left)
+    sheet.line(f"{_('Customization')}: {plain(spec.option)}", 9, bold=True, x=left)
     if spec.text:
-        sheet.line(f"{_('Text')}: «{spec.text}»", 9, x=left)
+        sheet.line(f"{_('Text')}: «{plain(spec.text)}»", 9, x=left)
     if spec.placement:
-        sheet.line(f"{_('Placement')}: {spec.placement}", 9, x=left)
+        sheet.line(f"{_('Placement')}: {plain(spec.placement)}", 9, x=left)
     if spec.colours:
-        sheet.line(f"{_('Colours')}: {', '.join(spec.colours)}", 9, x=left)
+        sheet.line(f"{_('Colours')}: {plain(', '.join(spec.colours))}", 9, x=left)
     if spec.artwork_sha256 and not shown:
         sheet.line(f"{_('Artwork')}: {spec.artwork_sha256[:12]}", 9, x=left)
     if shown:
@@ -95,8 +96,8 @@ def _lines(sheet: Sheet, pack: PackList, sku_barcodes: bool = False) -> None:
         sheet.room(90 if spec else 40)
         sheet.canvas.line(MARGIN, sheet.y + 4, sheet.width - MARGIN, sheet.y + 4)
         sheet.gap(8)
-        title = pack.titles.get(line.listing_id, line.title)
-        options = " / ".join(str(v) for v in (line.options or {}).values())
+        title = plain(pack.titles.get(line.listing_id, line.title))
+        options = plain(" / ".join(str(v) for v in (line.options or {}).values()))
         sheet.line(f"{line.sku}  ×  {line.quantity}", 12, bold=True)
         sheet.line(f"{title}{'  ' + options if options else ''}", 10)
         if line.parcels:
