@@ -9,10 +9,11 @@ from sqlalchemy.exc import IntegrityError
 
 from connector import fields as f
 from connector.api.common import Blueprint, ErrorEnvelopeSchema, json_body
-from connector.api.order_errors import abort_rejected
+from connector.api.order_errors import abort_out_of_stock, abort_rejected
 from connector.auth.principal import requires_api_role
 from connector.extensions import db
 from connector.factory import orders as factory_orders
+from connector.factory.stock import OutOfStock
 from connector.models import Role, User
 from connector.orders import idempotency, output, service
 from connector.orders.queueing import enqueue_dispatch
@@ -283,6 +284,8 @@ def create_order(user: User):
         order = service.place_order(user, data)
     except service.OrderRejected as exc:
         abort_rejected(exc)
+    except OutOfStock as exc:
+        abort_out_of_stock(exc)
     body = OrderOutSchema().dump(output.order_output(order, reveal=True))
     idempotency.remember(user.id, key, request_hash, 202, body, order.id)
     try:

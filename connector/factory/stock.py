@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from connector.extensions import db
 from connector.models import OrderLine, StockReservation, Variant
 from connector.models.types import utcnow
-from connector.orders.errors import OrderRejected
 
 
 @dataclass
@@ -31,7 +29,10 @@ class Shortage:
 
 
 class OutOfStock(Exception):
-    """Some lines could not be reserved; ``shortages`` says which and what is left."""
+    """Some lines could not be reserved; ``shortages`` says which and what is left.
+    Put into words at the edge (``connector.api.order_errors``)."""
+
+    code = "out_of_stock"
 
     def __init__(self, shortages: list[Shortage]):
         super().__init__(", ".join(f"{s.sku}: {s.available} left" for s in shortages))
@@ -139,23 +140,11 @@ def reserved_by_sku(listing_id: int) -> dict[str, int]:
 
 
 def reserve_for_order(lines: list[OrderLine], priced_lines: list[dict]) -> None:
-    """Reserve a new order's lines (``priced_lines`` in position order); OrderRejected
-    (409, ``out_of_stock``) naming each short line when the stock is gone."""
+    """Reserve a new order's lines (``priced_lines`` in position order); OutOfStock
+    (``code`` out_of_stock) naming each short line when the stock is gone."""
     counted = {
         position
         for position, line in enumerate(priced_lines, start=1)
         if line["variant"].get("stock") is not None
     }
-    try:
-        reserve(lines, counted)
-    except OutOfStock as exc:
-        raise OrderRejected(
-            "out_of_stock",
-            _("Not enough stock left for this order."),
-            {
-                f"lines.{s.position - 1}.quantity": [
-                    _("Only %(count)s left in stock.", count=s.available)
-                ]
-                for s in exc.shortages
-            },
-        ) from exc
+    reserve(lines, counted)

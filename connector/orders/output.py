@@ -132,8 +132,9 @@ def shipment_detail(shipment: Shipment, reveal: bool, factory: bool = False) -> 
     }
 
 
-def _line(line, factory: bool = False) -> dict:
-    out = {
+def line_fields(line) -> dict:
+    """What every reader of an order line sees: what, how many, from which offer."""
+    return {
         "position": line.position,
         "offer_id": line.offer_id,
         "offer_version": line.offer_version,
@@ -142,14 +143,27 @@ def _line(line, factory: bool = False) -> dict:
         "title": line.title,
         "quantity": line.quantity,
         "tier_min_qty": line.tier_min_qty,
-        "unit_price": str(line.unit_price),
-        "line_total": str(line.line_total),
         "parcels": line.parcels,
         "shipment_id": line.shipment_id,
     }
+
+
+def factory_amounts(line) -> dict:
+    """What the factory is paid for the line, in CNY (the factory and ops read it)."""
+    return {
+        "factory_unit_cost_cny": _text(line.factory_unit_cost_cny),
+        "factory_amount_cny": _text(line.factory_amount_cny),
+    }
+
+
+def _line(line, factory: bool = False) -> dict:
+    out = {
+        **line_fields(line),
+        "unit_price": str(line.unit_price),
+        "line_total": str(line.line_total),
+    }
     if factory:
-        out["factory_unit_cost_cny"] = _text(line.factory_unit_cost_cny)
-        out["factory_amount_cny"] = _text(line.factory_amount_cny)
+        out.update(factory_amounts(line))
     return out
 
 
