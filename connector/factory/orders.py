@@ -159,8 +159,9 @@ def shipments_of(user: User, *, open_only: bool = False) -> list[Shipment]:
 
 
 def to_confirm(user: User) -> list[Shipment]:
-    """Shipments the factory has not confirmed yet (cancelled ones need nothing)."""
+    """Shipments the factory has not answered yet (cancelled ones need nothing)."""
     done = steps.shipments_with(steps.CONFIRMED, supplier_of(user))
+    done |= steps.shipments_with(steps.REFUSED, supplier_of(user))
     return [s for s in shipments_of(user) if s.id not in done and s.state not in CLOSED]
 
 

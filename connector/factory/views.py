@@ -77,6 +77,8 @@ def _day_or_404(raw: str | None) -> date | None:
 
 
 def _next_step(taken: dict) -> str | None:
+    if steps.REFUSED in taken:
+        return None  # cancelled, or about to be
     return next((step for step in steps.ORDER if step not in taken), None)
 
 

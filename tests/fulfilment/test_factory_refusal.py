@@ -50,7 +50,7 @@ def _refuse(client, token, order_id, reason=REASON):
 
 
 def test_refusal_cancels_at_the_carrier_gives_stock_back_and_the_seller_reads_why(
-    app, client, services, seller, exporter_token, last_units, placed
+    app, client, demo, services, seller, exporter_token, last_units, placed
 ):
     run_jobs(app)  # the carrier has the parcel booked already
     [shipment] = placed["shipments"]
@@ -62,6 +62,10 @@ def test_refusal_cancels_at_the_carrier_gives_stock_back_and_the_seller_reads_wh
     assert response.status_code == 200, response.json
     [mine] = response.json["shipments"]
     assert mine["factory_steps"]["refused"]["reason"] == REASON
+    sign_in(client, "exporter@demo.example", demo["password"])
+    waiting = get_page(client, "/factory/orders").by_id("to-confirm")
+    hrefs = [node.attrs.get("href") for node in waiting.walk()] if waiting else []
+    assert f"/factory/shipments/{shipment['id']}" not in hrefs  # answered: not to confirm
     run_jobs(app)
 
     seen = client.get(f"/api/v1/orders/{placed['id']}", headers=bearer(seller["token"])).json
