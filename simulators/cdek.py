@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from flask import Response, jsonify, request
 
-from simulators.parcel import ParcelSimulator, new_uuid, now_iso, random_code, simple_pdf
+from simulators.parcel import ParcelSimulator, label_pdf, new_uuid, now_iso, random_code
 
 ROUTE = (
     "CREATED",
@@ -287,16 +287,19 @@ class CdekSimulator(ParcelSimulator):
         if task is None:
             return _json(404, _invalid("GET", "v2_entity_not_found", "Print form not found"))
         if name.endswith(".pdf"):
-            pages = [
-                [
-                    "CDEK  SANDBOX",
-                    f"No {order['cdek_number']}",
-                    f"Ref {order['number']}",
-                    str((order["body"].get("to_location") or {}).get("city") or ""),
-                ]
+            labels = [
+                (
+                    str(order["cdek_number"]),
+                    [
+                        "CDEK  SANDBOX",
+                        f"Ref {order['number']}",
+                        str((order["body"].get("recipient") or {}).get("name") or ""),
+                        str((order["body"].get("to_location") or {}).get("city") or ""),
+                    ],
+                )
                 for order in task["orders"]
             ]
-            return Response(simple_pdf(pages), content_type="application/pdf")
+            return Response(label_pdf(labels), content_type="application/pdf")
         return jsonify(
             {
                 "entity": {

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import json
 import re
-from html import escape
 
 from flask import Response, jsonify, request
 
-from simulators.parcel import ParcelSimulator, now_iso, random_code
+from simulators.parcel import ParcelSimulator, label_pdf, now_iso, random_code
 
 REQUIRED = ("to_name", "to_phone", "to_address", "weight", "payment_type_id", "required_note")
 # GHN calls the buyer: a Vietnamese mobile as dialled at home (0 + 3/5/7/8/9 + 8 digits).
@@ -192,22 +191,19 @@ class GhnSimulator(ParcelSimulator):
         codes = self.print_tokens.get(request.args.get("token", ""))
         if codes is None:
             return Response("<html><body>Token không hợp lệ</body></html>", status=404)
-        blocks = []
+        labels = []
         for code in codes:
-            parcel = self._by_code(code) or {"body": {}}
-            body = parcel["body"]
-            blocks.append(
-                "<section class='a5'>"
-                f"<h1>GHN {escape(code)}</h1><p>SANDBOX</p>"
-                f"<p>{escape(str(body.get('to_name', '')))} {escape(str(body.get('to_phone', '')))}"
-                f"</p><p>{escape(str(body.get('to_address', '')))}, "
-                f"{escape(str(body.get('to_ward_name', '')))}, "
-                f"{escape(str(body.get('to_district_name', '')))}, "
-                f"{escape(str(body.get('to_province_name', '')))}</p>"
-                f"<p>{escape(str(body.get('content', '')))}</p></section>"
-            )
-        page = "<!doctype html><html><body>" + "".join(blocks) + "</body></html>"
-        return Response(page, content_type="text/html; charset=utf-8")
+            body = (self._by_code(code) or {"body": {}})["body"]
+            place = ("to_address", "to_ward_name", "to_district_name", "to_province_name")
+            lines = [
+                "GHN  SANDBOX",
+                f"{body.get('to_name', '')}  {body.get('to_phone', '')}",
+                ", ".join(str(body.get(key, "")) for key in place),
+                str(body.get("content", "")),
+            ]
+            labels.append((code, lines))
+        # The A5 print as a PDF, one page per order code (GHN also offers it as HTML).
+        return Response(label_pdf(labels), content_type="application/pdf")
 
     # -- status changes and callbacks --------------------------------------------
     def _set_status(self, parcel: dict, status: str) -> None:

@@ -16,7 +16,7 @@ import re
 import requests
 from flask import Response, jsonify, request
 
-from simulators.parcel import ParcelSimulator, log, now_iso, random_code
+from simulators.parcel import ParcelSimulator, label_pdf, log, now_iso, random_code
 
 REQUIRED = ("id", "name", "tel", "address", "province", "district")
 PHONE = re.compile(r"^0[35789]\d{8}$")
@@ -145,8 +145,12 @@ class GhtkSimulator(ParcelSimulator):
             return problem
         if self._by_label(label) is None:
             return _answer(200, "Mã vận đơn không hợp lệ", success=False)
-        pdf = b"%PDF-1.4\n% GHTK SANDBOX " + label.encode() + b"\n%%EOF\n"
-        return Response(pdf, content_type="application/pdf")
+        parcel = self._by_label(label)
+        body = parcel.get("body") or {}
+        order = (body.get("order") or {}) if isinstance(body, dict) else {}
+        lines = ["GHTK  SANDBOX", str(order.get("name", "")), str(order.get("tel", ""))]
+        lines.append(", ".join(str(order.get(k, "")) for k in ("address", "ward", "province")))
+        return Response(label_pdf([(label, lines)]), content_type="application/pdf")
 
     # -- status changes and updates -----------------------------------------------
     def _set_status(self, parcel: dict, status: str) -> None:

@@ -17,6 +17,7 @@ It adds to :class:`simulators.base.Simulator` what a shipping service needs in t
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import random
@@ -274,3 +275,30 @@ def simple_pdf(pages: list[list[str]], width: int = 298, height: int = 420) -> b
         f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
     ).encode()
     return bytes(out)
+
+
+def label_pdf(
+    labels: list[tuple[str, list[str]]], width: float = 298, height: float = 420
+) -> bytes:
+    """Carrier labels as a real PDF (A6 by default), one page per ``(code, lines)``: the
+    code as a Code 128 barcode with the code beneath, then the lines, in Latin letters
+    (a sandbox label carries the buyer as a real one does: it is the carrier's page)."""
+    from anyascii import anyascii
+    from reportlab.graphics.barcode.code128 import Code128
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(width, height), invariant=True)
+    for code, lines in labels:
+        barcode = Code128(code, barHeight=50, barWidth=1.1, humanReadable=False)
+        barcode.drawOn(canvas, max(10, (width - barcode.width) / 2), height - 110)
+        canvas.setFont("Helvetica-Bold", 13)
+        canvas.drawCentredString(width / 2, height - 128, code)
+        canvas.setFont("Helvetica", 9)
+        y = height - 150
+        for line in lines:
+            canvas.drawString(16, y, anyascii(str(line))[:60])
+            y -= 13
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()

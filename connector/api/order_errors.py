@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import NoReturn
 
+from flask_babel import gettext as _
 from flask_smorest import abort
 
 from connector.address_messages import address_errors
 from connector.extensions import db
+from connector.factory.stock import OutOfStock
 from connector.line_messages import field_errors
 from connector.orders.address import AddressRejected
 from connector.orders.errors import OrderRejected
@@ -39,4 +41,20 @@ def abort_rejected(exc: OrderRejected) -> NoReturn:
         message=exc.message,
         errors=fields or None,
         code=None if exc.code in GENERIC else exc.code,
+    )
+
+
+def abort_out_of_stock(exc: OutOfStock) -> NoReturn:
+    """Roll back (nothing stays taken) and name each short line with what is left."""
+    db.session.rollback()
+    abort(
+        STATUS[exc.code],
+        message=_("Not enough stock left for this order."),
+        errors={
+            f"lines.{s.position - 1}.quantity": [
+                _("Only %(count)s left in stock.", count=s.available)
+            ]
+            for s in exc.shortages
+        },
+        code=exc.code,
     )

@@ -9,10 +9,11 @@ from sqlalchemy.exc import IntegrityError
 
 from connector import fields as f
 from connector.api.common import Blueprint, ErrorEnvelopeSchema, json_body
-from connector.api.order_errors import abort_rejected
+from connector.api.order_errors import abort_out_of_stock, abort_rejected
 from connector.auth.principal import requires_api_role
 from connector.extensions import db
 from connector.factory import orders as factory_orders
+from connector.factory.stock import OutOfStock
 from connector.models import Role, User
 from connector.orders import idempotency, output, service
 from connector.orders.queueing import enqueue_dispatch
@@ -94,6 +95,11 @@ class DocumentRefSchema(Schema):
     url = fields.String()
 
 
+class FactoryRefusalSchema(Schema):
+    reason = fields.String(metadata={"description": "Why, in the factory's words."})
+    at = fields.AwareDateTime()
+
+
 class ShipmentSummarySchema(Schema):
     id = fields.Integer()
     order_id = fields.Integer()
@@ -114,6 +120,22 @@ class ShipmentSummarySchema(Schema):
     attempts = fields.Integer()
     next_attempt_at = fields.AwareDateTime(allow_none=True)
     cancel_requested = fields.Boolean()
+    confirm_by = fields.AwareDateTime(
+        allow_none=True,
+        metadata={"description": "When the factory must confirm or refuse the shipment."},
+    )
+    factory_progress = fields.Dict(
+        keys=fields.String(),
+        values=fields.AwareDateTime(),
+        metadata={
+            "description": "When the factory confirmed, packed and handed over the shipment."
+        },
+    )
+    factory_refusal = fields.Nested(
+        FactoryRefusalSchema,
+        allow_none=True,
+        metadata={"description": "The factory refused the shipment (it is then cancelled)."},
+    )
     last_error = fields.Nested(ErrorInfoSchema, allow_none=True)
     documents = fields.List(fields.Nested(DocumentRefSchema))
     factory_steps = fields.Dict(
@@ -273,6 +295,8 @@ def create_order(user: User):
             idempotency_key=key,
         )
         abort_rejected(exc)
+    except OutOfStock as exc:
+        abort_out_of_stock(exc)
     body = OrderOutSchema().dump(output.order_output(order, reveal=True))
     idempotency.remember(user.id, key, request_hash, 202, body, order.id)
     try:

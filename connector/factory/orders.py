@@ -15,12 +15,11 @@ from decimal import Decimal
 
 from flask import url_for
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from connector.extensions import db
 from connector.factory import customization, steps
 from connector.models import Listing, OrderLine, SalesOrder, Shipment, User
-from connector.orders import output, pii
+from connector.orders import output, pii, service
 from connector.orders.errors import NotVisible
 from connector.orders.states import ShipmentState as S
 
@@ -45,30 +44,12 @@ def destination(order: SalesOrder) -> dict:
     return out
 
 
-def _orders_of(supplier_id: int):
-    return select(SalesOrder.id).where(
-        SalesOrder.id.in_(select(OrderLine.order_id).where(OrderLine.supplier_id == supplier_id))
-    )
-
-
 def page_of_orders(
     user: User, market: str | None, limit: int, offset: int
 ) -> tuple[list[SalesOrder], int]:
-    """The orders with a line of the caller's factory, newest first."""
-    condition = SalesOrder.id.in_(_orders_of(supplier_of(user)))
-    query = (
-        select(SalesOrder)
-        .where(condition)
-        .options(selectinload(SalesOrder.lines), selectinload(SalesOrder.shipments))
-    )
-    count = select(func.count(SalesOrder.id)).where(condition)
-    if market:
-        query = query.where(SalesOrder.market_code == market.upper())
-        count = count.where(SalesOrder.market_code == market.upper())
-    items = db.session.execute(
-        query.order_by(SalesOrder.id.desc()).limit(limit).offset(offset)
-    ).scalars()
-    return list(items), db.session.execute(count).scalar_one()
+    """The orders with a line of the caller's factory, newest first (the orders service's
+    one paging query, under the exporter's condition)."""
+    return service.page_of_orders(user, market, limit, offset)
 
 
 def get_order(user: User, order_id: int) -> SalesOrder:
@@ -86,6 +67,24 @@ def get_shipment(user: User, shipment_id: int) -> Shipment:
     return shipment
 
 
+def find_by_code(user: User, code: str) -> Shipment | None:
+    """The caller's shipment whose tracking number or shipment code (our idempotency key,
+    printed under the pack list's barcode) is ``code``; None for anyone else's."""
+    code = code.strip()
+    if not code or len(code) > 64:
+        return None
+    return db.session.execute(
+        select(Shipment)
+        .where(
+            Shipment.supplier_id == supplier_of(user),
+            (func.upper(Shipment.tracking_number) == code.upper())
+            | (Shipment.idempotency_key == code),
+        )
+        .order_by(Shipment.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
 def domestic_titles(listing_ids) -> dict[int, str]:
     """The listing's own Chinese title per listing: what the factory calls the product
     (an order line carries the title in the buyer's language)."""
@@ -96,25 +95,11 @@ def domestic_titles(listing_ids) -> dict[int, str]:
     return dict(rows.all())
 
 
-def _money(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
 def line_output(line: OrderLine, spec) -> dict:
     """A line as the factory reads it: what to make and what it is paid, no seller price."""
     return {
-        "position": line.position,
-        "offer_id": line.offer_id,
-        "offer_version": line.offer_version,
-        "sku": line.sku,
-        "options": line.options,
-        "title": line.title,
-        "quantity": line.quantity,
-        "tier_min_qty": line.tier_min_qty,
-        "parcels": line.parcels,
-        "factory_unit_cost_cny": _money(line.factory_unit_cost_cny),
-        "factory_amount_cny": _money(line.factory_amount_cny),
-        "shipment_id": line.shipment_id,
+        **output.line_fields(line),
+        **output.factory_amounts(line),
         "customization": spec_output(spec) if spec is not None else None,
     }
 
@@ -174,8 +159,9 @@ def shipments_of(user: User, *, open_only: bool = False) -> list[Shipment]:
 
 
 def to_confirm(user: User) -> list[Shipment]:
-    """Shipments the factory has not confirmed yet (cancelled ones need nothing)."""
+    """Shipments the factory has not answered yet (cancelled ones need nothing)."""
     done = steps.shipments_with(steps.CONFIRMED, supplier_of(user))
+    done |= steps.shipments_with(steps.REFUSED, supplier_of(user))
     return [s for s in shipments_of(user) if s.id not in done and s.state not in CLOSED]
 
 

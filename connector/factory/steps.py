@@ -23,11 +23,14 @@ CONFIRMED = "confirmed"
 PACKED = "packed"
 HANDED_OVER = "handed_over"
 ORDER = (CONFIRMED, PACKED, HANDED_OVER)
+# The other answer to an order (``connector.factory.refusal``): no step follows it.
+REFUSED = "refused"
 
 STEP_LABELS = {
     CONFIRMED: _l("Confirmed"),
     PACKED: _l("Packed"),
     HANDED_OVER: _l("Handed over"),
+    REFUSED: _l("Refused"),
 }
 
 # Why a step must wait, by the step that is missing.
@@ -47,13 +50,31 @@ class StepRefused(Exception):
 
 
 def of(shipment_id: int) -> dict[str, dict]:
-    """The steps taken on a shipment: {step: {at, by}}."""
+    """The steps taken on a shipment: {step: {at, by}} (a refusal also has its reason)."""
     rows = db.session.execute(
         select(FactoryStep, User.display_name)
         .outerjoin(User, User.id == FactoryStep.user_id)
         .where(FactoryStep.shipment_id == shipment_id)
     ).all()
-    return {row.step: {"at": row.at, "by": name} for row, name in rows}
+    taken = {}
+    for row, name in rows:
+        taken[row.step] = {"at": row.at, "by": name}
+        if row.reason is not None:
+            taken[row.step]["reason"] = row.reason
+    return taken
+
+
+def progress(shipment_id: int) -> tuple[dict[str, datetime], dict | None]:
+    """What the seller may read of the factory's steps: when each was taken (not who),
+    and the refusal with its reason, if any."""
+    rows = db.session.execute(
+        select(FactoryStep.step, FactoryStep.at, FactoryStep.reason).where(
+            FactoryStep.shipment_id == shipment_id
+        )
+    ).all()
+    taken = {row.step: row.at for row in rows if row.step != REFUSED}
+    refused = next(({"reason": r.reason, "at": r.at} for r in rows if r.step == REFUSED), None)
+    return taken, refused
 
 
 def shipments_with(step: str, supplier_id: int) -> set[int]:
@@ -74,6 +95,8 @@ def take(shipment: Shipment, step: str, user: User, now: datetime | None = None)
         return taken[step]
     if shipment.state == S.CANCELLED:
         raise StepRefused("shipment_cancelled", str(_l("This shipment was cancelled.")))
+    if REFUSED in taken:
+        raise StepRefused("refused", str(_l("You refused this order.")))
     before = ORDER[ORDER.index(step) - 1] if ORDER.index(step) else None
     if before is not None and before not in taken:
         raise StepRefused(f"not_{before}", str(FIRST[before]))

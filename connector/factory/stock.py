@@ -1,4 +1,5 @@
-"""Stock that cannot be oversold: reserved in the order's transaction, given back on cancel.
+"""Stock that cannot be oversold: reserved in the order's transaction, given back on
+cancel or when the shipment fails for good before any service took it.
 
 A reservation is one conditional ``UPDATE variant SET stock = stock - :qty WHERE ...
 AND stock >= :qty``: the database decides between two orders for the last units (on
@@ -11,13 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from connector.extensions import db
 from connector.models import OrderLine, StockReservation, Variant
 from connector.models.types import utcnow
-from connector.orders.errors import OrderRejected
 
 
 @dataclass
@@ -30,7 +29,10 @@ class Shortage:
 
 
 class OutOfStock(Exception):
-    """Some lines could not be reserved; ``shortages`` says which and what is left."""
+    """Some lines could not be reserved; ``shortages`` says which and what is left.
+    Put into words at the edge (``connector.api.order_errors``)."""
+
+    code = "out_of_stock"
 
     def __init__(self, shortages: list[Shortage]):
         super().__init__(", ".join(f"{s.sku}: {s.available} left" for s in shortages))
@@ -85,7 +87,8 @@ def reserve(lines: list[OrderLine], counted: set[int]) -> None:
 
 
 def release_shipment(shipment_id: int) -> int:
-    """Give back the stock held for a cancelled shipment's lines, once; units released."""
+    """Give back the stock held for a shipment's lines (cancelled, or failed for good), once:
+    only reservations not yet released are; units released."""
     released = db.session.execute(
         update(StockReservation)
         .where(StockReservation.shipment_id == shipment_id, StockReservation.released_at.is_(None))
@@ -103,6 +106,29 @@ def release_shipment(shipment_id: int) -> int:
     return sum(row.quantity for row in released)
 
 
+def hold_again(shipment_id: int) -> int:
+    """Take again the units released when the shipment failed (ops send it again); units
+    taken. OutOfStock when some are gone (the caller rolls back, taking nothing)."""
+    released = db.session.execute(
+        select(StockReservation).where(
+            StockReservation.shipment_id == shipment_id, StockReservation.released_at.is_not(None)
+        )
+    ).scalars()
+    shortages, taken = [], 0
+    for reservation in released:
+        if _take(reservation.listing_id, reservation.sku, reservation.quantity):
+            reservation.released_at = None
+            taken += reservation.quantity
+            continue
+        left = _left(reservation.listing_id, reservation.sku)
+        if left is not None:
+            shortages.append(Shortage(0, reservation.sku, left))
+    if shortages:
+        raise OutOfStock(shortages)
+    db.session.flush()
+    return taken
+
+
 def reserved_by_sku(listing_id: int) -> dict[str, int]:
     """Units held for open orders, per SKU of the listing (for the listing page)."""
     rows = db.session.execute(
@@ -114,23 +140,11 @@ def reserved_by_sku(listing_id: int) -> dict[str, int]:
 
 
 def reserve_for_order(lines: list[OrderLine], priced_lines: list[dict]) -> None:
-    """Reserve a new order's lines (``priced_lines`` in position order); OrderRejected
-    (409, ``out_of_stock``) naming each short line when the stock is gone."""
+    """Reserve a new order's lines (``priced_lines`` in position order); OutOfStock
+    (``code`` out_of_stock) naming each short line when the stock is gone."""
     counted = {
         position
         for position, line in enumerate(priced_lines, start=1)
         if line["variant"].get("stock") is not None
     }
-    try:
-        reserve(lines, counted)
-    except OutOfStock as exc:
-        raise OrderRejected(
-            "out_of_stock",
-            _("Not enough stock left for this order."),
-            {
-                f"lines.{s.position - 1}.quantity": [
-                    _("Only %(count)s left in stock.", count=s.available)
-                ]
-                for s in exc.shortages
-            },
-        ) from exc
+    reserve(lines, counted)

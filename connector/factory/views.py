@@ -25,7 +25,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from connector.extensions import db
-from connector.factory import orders, steps
+from connector.factory import deadline, orders, printing, refusal, steps
 from connector.models import Role, ShipmentDocument
 from connector.models.types import utcnow
 from connector.ops.labels import DOCUMENT_LABELS, STATE_TONES, state_label
@@ -77,6 +77,8 @@ def _day_or_404(raw: str | None) -> date | None:
 
 
 def _next_step(taken: dict) -> str | None:
+    if steps.REFUSED in taken:
+        return None  # cancelled, or about to be
     return next((step for step in steps.ORDER if step not in taken), None)
 
 
@@ -85,6 +87,7 @@ def index():
     shipments = orders.shipments_of(current_user)
     taken = {shipment.id: steps.of(shipment.id) for shipment in shipments}
     waiting = orders.to_confirm(current_user)
+    now = utcnow()
     return render_template(
         "factory/index.html",
         waiting=waiting,
@@ -95,6 +98,7 @@ def index():
         amount=_amount,
         pay=orders.pay(current_user),
         step_endpoints=STEP_ENDPOINTS,
+        late={s.id for s in waiting if deadline.is_late(s, False, now)},
     )
 
 
@@ -118,15 +122,41 @@ def production():
 @bp.get("/shipments/<int:shipment_id>")
 def shipment(shipment_id: int):
     """One shipment's pack list, state and steps: printable as it is."""
-    found = _shipment_or_404(shipment_id)
+    return _shipment_page(_shipment_or_404(shipment_id))
+
+
+def _shipment_page(found, reason: str | None = None, refuse_error: str | None = None):
     pack = orders.pack_list(found)
-    return render_template(
+    open_ = found.state not in orders.CLOSED
+    refused = refusal.of(found.id)
+    body = render_template(
         "factory/shipment.html",
         pack=pack,
-        next_step=_next_step(pack.steps) if found.state not in orders.CLOSED else None,
+        next_step=_next_step(pack.steps) if open_ and refused is None else None,
         step_endpoints=STEP_ENDPOINTS,
         documents=_documents(found.id),
+        refusal=refused,
+        can_refuse=open_ and steps.CONFIRMED not in pack.steps,
+        reason=reason,
+        refuse_error=refuse_error,
     )
+    return body, 400 if refuse_error else 200
+
+
+@bp.post("/shipments/<int:shipment_id>/refuse")
+def refuse(shipment_id: int):
+    """Refuse the order with a reason (the seller reads it); the shipment is cancelled."""
+    found = _shipment_or_404(shipment_id)
+    reason = (request.form.get("reason") or "").strip()
+    if not 3 <= len(reason) <= refusal.REASON_MAX:
+        return _shipment_page(found, reason, _("Say why in 3 to 300 characters."))
+    try:
+        refusal.refuse(found, reason, current_user)
+    except steps.StepRefused as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("Shipment %(id)s: refused.", id=found.id), "success")
+    return redirect(url_for("factory.shipment", shipment_id=found.id))
 
 
 @bp.get("/pack-lists")
@@ -138,6 +168,58 @@ def pack_lists():
         packs=orders.pack_lists_of_day(current_user, day),
         day=day,
     )
+
+
+def _pdf(data: bytes, filename: str) -> Response:
+    response = Response(data, content_type="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/shipments/<int:shipment_id>/pack-list.pdf")
+def pack_list_pdf(shipment_id: int):
+    """The shipment's pack list (or, fully managed, its inbound note with box and SKU
+    labels) as a PDF."""
+    found = _shipment_or_404(shipment_id)
+    return _pdf(printing.pack_list_pdf(orders.pack_list(found)), f"shipment-{found.id}.pdf")
+
+
+@bp.get("/batch.pdf")
+def day_batch():
+    """The day's batch in one PDF: each open shipment's carrier label and pack list."""
+    day = _day_or_404(request.args.get("day")) or utcnow().date()
+    data, missing = printing.day_batch(current_user, day)
+    response = _pdf(data, f"batch-{day.isoformat()}.pdf")
+    # How many carrier labels are not in it yet (the labels job fetches them).
+    response.headers["X-Labels-Missing"] = str(missing)
+    return response
+
+
+SCAN_STEPS = (steps.PACKED, steps.HANDED_OVER)
+
+
+@bp.route("/scan", methods=["GET", "POST"])
+def scan():
+    """One field for a barcode scanner: a scanned label (tracking number or our shipment
+    code) then Enter marks that shipment packed or handed over, as chosen on the page."""
+    step = request.form.get("step") or request.args.get("step") or steps.PACKED
+    if step not in SCAN_STEPS:
+        step = steps.PACKED
+    if request.method == "GET":
+        return render_template("factory/scan.html", step=step, result=None)
+    code = (request.form.get("code") or "").strip()
+    found = orders.find_by_code(current_user, code)
+    if found is None:
+        result = {"ok": False, "code": code, "message": _("Not found: %(code)s", code=code)}
+        return render_template("factory/scan.html", step=step, result=result), 404
+    try:
+        record = steps.take(found, step, current_user)
+    except steps.StepRefused as exc:
+        result = {"ok": False, "code": code, "shipment": found, "message": exc.message}
+        return render_template("factory/scan.html", step=step, result=result), 409
+    result = {"ok": True, "code": code, "shipment": found, "record": record}
+    return render_template("factory/scan.html", step=step, result=result)
 
 
 def _take(shipment_id: int, step: str):

@@ -60,7 +60,8 @@ class LineCustomization(db.Model):
 
 
 class FactoryStep(db.Model):
-    """A step the factory took on its shipment (confirmed, packed, handed_over): once each."""
+    """A step the factory took on its shipment (confirmed, packed, handed_over, or refused
+    with a ``reason``): once each."""
 
     __tablename__ = "factory_step"
     __table_args__ = (UniqueConstraint("shipment_id", "step"),)
@@ -72,3 +73,5 @@ class FactoryStep(db.Model):
     step: Mapped[str] = mapped_column(String(20))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Why the factory refused the shipment (the seller reads it); None for other steps.
+    reason: Mapped[str | None] = mapped_column(String(300))

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from connector.extensions import db
+from connector.factory import deadline
 from connector.models import SalesOrder, Shipment, ShipmentAttempt
 from connector.models.types import utcnow
 from connector.orders.shipment_filter import ShipmentFilter, conditions, joined
@@ -99,6 +100,24 @@ def facet_counts(flt: ShipmentFilter) -> dict[str, list[tuple[str, int]]]:
             ordered = sorted(found.items(), key=lambda item: (-item[1], item[0]))
         counts[facet] = ordered
     return counts
+
+
+def late_among(ids: list[int]) -> set[int]:
+    """Which of these shipments the factory has not answered past its deadline."""
+    if not ids:
+        return set()
+    return set(
+        db.session.execute(
+            select(Shipment.id).where(Shipment.id.in_(ids), deadline.late(utcnow()))
+        ).scalars()
+    )
+
+
+def late_total() -> int:
+    """Open shipments the factory has not confirmed or refused past their deadline."""
+    return db.session.execute(
+        select(func.count(Shipment.id)).where(deadline.late(utcnow()))
+    ).scalar_one()
 
 
 def state_totals() -> dict[str, int]:

@@ -56,6 +56,8 @@ def board_page():
         pages=max(1, -(-total // PAGE_SIZE)),
         facets=facets,
         totals=board.state_totals(),
+        late_ids=board.late_among([row.shipment.id for row in rows]),
+        late_total=board.late_total(),
         retryable=retryable_count(flt),
         failures=failures,
         chart=chart.geometry(failures),

@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from adapters.carriers.base import AwaitingService, Booking, Document, DuplicateReference, scrub
 from adapters.errors import AdapterError
 from connector.extensions import db
+from connector.factory import stock
 from connector.models import Shipment, ShipmentAttempt
 from connector.models.types import utcnow
 from connector.orders import tracking
@@ -232,6 +233,10 @@ def _finish_failed(claim_: Claim, error: AdapterError, secrets) -> DispatchResul
     if result.rowcount != 1:
         return _lease_lost(claim_)
     _finish_attempt(claim_, outcome, error, secrets)
+    if state == S.NEEDS_ATTENTION:
+        # No service took it, so the goods are still the factory's to sell; an ops retry
+        # takes them again. Guarded by the lease above, and a released row is not again.
+        stock.release_shipment(claim_.shipment_id)
     tracking.add_event(
         claim_.shipment_id,
         source="dispatch",

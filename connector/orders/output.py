@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import url_for
 
+from connector.factory import steps
 from connector.models import SalesOrder, Shipment
 from connector.offers.visibility import order_pricing_for_seller
 from connector.orders import documents, pii
@@ -63,6 +64,7 @@ def last_error(shipment: Shipment) -> dict | None:
 
 
 def shipment_summary(shipment: Shipment) -> dict:
+    progress, refused = steps.progress(shipment.id)
     return {
         "id": shipment.id,
         "order_id": shipment.order_id,
@@ -78,6 +80,9 @@ def shipment_summary(shipment: Shipment) -> dict:
         "attempts": shipment.attempt_count,
         "next_attempt_at": shipment.next_attempt_at,
         "cancel_requested": shipment.cancel_requested,
+        "confirm_by": shipment.confirm_by,
+        "factory_progress": progress,
+        "factory_refusal": refused,
         "last_error": last_error(shipment),
         "documents": _documents(shipment),
         "url": url_for("shipments_api.get_shipment", shipment_id=shipment.id),
@@ -127,8 +132,9 @@ def shipment_detail(shipment: Shipment, reveal: bool, factory: bool = False) -> 
     }
 
 
-def _line(line, factory: bool = False) -> dict:
-    out = {
+def line_fields(line) -> dict:
+    """What every reader of an order line sees: what, how many, from which offer."""
+    return {
         "position": line.position,
         "offer_id": line.offer_id,
         "offer_version": line.offer_version,
@@ -137,14 +143,27 @@ def _line(line, factory: bool = False) -> dict:
         "title": line.title,
         "quantity": line.quantity,
         "tier_min_qty": line.tier_min_qty,
-        "unit_price": str(line.unit_price),
-        "line_total": str(line.line_total),
         "parcels": line.parcels,
         "shipment_id": line.shipment_id,
     }
+
+
+def factory_amounts(line) -> dict:
+    """What the factory is paid for the line, in CNY (the factory and ops read it)."""
+    return {
+        "factory_unit_cost_cny": _text(line.factory_unit_cost_cny),
+        "factory_amount_cny": _text(line.factory_amount_cny),
+    }
+
+
+def _line(line, factory: bool = False) -> dict:
+    out = {
+        **line_fields(line),
+        "unit_price": str(line.unit_price),
+        "line_total": str(line.line_total),
+    }
     if factory:
-        out["factory_unit_cost_cny"] = _text(line.factory_unit_cost_cny)
-        out["factory_amount_cny"] = _text(line.factory_amount_cny)
+        out.update(factory_amounts(line))
     return out
 
 

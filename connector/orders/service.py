@@ -15,11 +15,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import selectinload
 
 from connector.extensions import db
-from connector.factory import customization, stock
+from connector.factory import customization, deadline, stock
 from connector.markets.model import Market
 from connector.markets.registry import markets
 from connector.models import Offer, OrderLine, Quote, Role, SalesOrder, Shipment, User
@@ -236,7 +236,11 @@ def _too_big_for_one_parcel(market: Market, mode: str, line: dict) -> LineProble
 
 
 def place_order(user: User, data: dict) -> SalesOrder:
-    """Validate and write the order, its lines and shipments (flushed, not committed)."""
+    """Validate and write the order, its lines and shipments (flushed, not committed).
+
+    OrderRejected when it cannot be placed as sent; stock.OutOfStock when a line asks
+    for more than is left.
+    """
     now = utcnow()
     quote = None
     if data.get("quote_id"):
@@ -324,6 +328,7 @@ def place_order(user: User, data: dict) -> SalesOrder:
     customization.record(order.lines, priced.lines)
     stock.reserve_for_order(order.lines, priced.lines)
     seller_events.order_accepted(order)
+    deadline.set_confirm_by(order)
     return order
 
 
@@ -420,16 +425,29 @@ def reveals_pii(user: User, order: SalesOrder) -> bool:
     return user.role == Role.SELLER and order.seller_id == user.id
 
 
+def orders_visible_to(user: User):
+    """The SQL condition on SalesOrder for what the caller may list: ops every order, a
+    seller its own, an exporter those with a line of its factory; None for no one."""
+    if user.role == Role.OPS:
+        return true()
+    if user.role == Role.SELLER:
+        return SalesOrder.seller_id == user.id
+    if user.role == Role.EXPORTER:
+        supplier_id = user.supplier_id if user.supplier_id is not None else -1
+        lines = select(OrderLine.order_id).where(OrderLine.supplier_id == supplier_id)
+        return SalesOrder.id.in_(lines)
+    return None
+
+
 def page_of_orders(
     user: User, market: str | None, limit: int, offset: int
 ) -> tuple[list[SalesOrder], int]:
-    query = _order_query()
-    count = select(func.count(SalesOrder.id))
-    if user.role == Role.SELLER:
-        query = query.where(SalesOrder.seller_id == user.id)
-        count = count.where(SalesOrder.seller_id == user.id)
-    elif user.role != Role.OPS:
+    """A page of the orders the caller may list, newest first, and how many there are."""
+    condition = orders_visible_to(user)
+    if condition is None:
         return [], 0
+    query = _order_query().where(condition)
+    count = select(func.count(SalesOrder.id)).where(condition)
     if market:
         query = query.where(SalesOrder.market_code == market.upper())
         count = count.where(SalesOrder.market_code == market.upper())

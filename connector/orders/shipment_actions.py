@@ -39,8 +39,9 @@ class NotAllowed(Exception):
 def retry_shipment(shipment_id: int, actor: str) -> Shipment:
     """Send a shipment that needs attention (or waits to retry) again, now.
 
-    It goes back to ``pending`` with a fresh budget of attempts and through the
-    same claim as every attempt; since it has been tried before, that claim
+    It goes back to ``pending`` with a fresh budget of attempts, takes again the stock
+    its failure released (NotAllowed when it is gone), and goes through the same claim
+    as every attempt; since it has been tried before, that claim
     looks the key up at the service first, so a retry never makes a second parcel.
     """
     now = utcnow()
@@ -57,6 +58,14 @@ def retry_shipment(shipment_id: int, actor: str) -> Shipment:
         db.session.rollback()
         state = shipment.state if shipment is not None else "missing"
         raise NotAllowed(state, f"A {state} shipment cannot be retried.")
+    try:
+        stock.hold_again(shipment_id)
+    except stock.OutOfStock as exc:
+        db.session.rollback()
+        db.session.refresh(shipment)
+        raise NotAllowed(
+            shipment.state, f"Not enough stock left to send it again ({exc})."
+        ) from exc
     tracking.add_event(
         shipment_id,
         source="ops",

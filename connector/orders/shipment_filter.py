@@ -15,7 +15,9 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import Select, exists, func, or_, select
 
 from connector.extensions import db
+from connector.factory import deadline
 from connector.models import OrderLine, SalesOrder, Shipment
+from connector.models.types import utcnow
 from connector.orders.predicates import retryable
 from connector.orders.states import ShipmentState
 from connector.params import whole_number
@@ -37,6 +39,8 @@ class ShipmentFilter:
     reason: str | None = None
     q: str | None = None
     ids: tuple[int, ...] = field(default=())
+    # Not confirmed nor refused by the factory past its deadline (``factory.deadline``).
+    late: bool = False
 
     @classmethod
     def build(
@@ -47,6 +51,7 @@ class ShipmentFilter:
         reason: str | None = None,
         q: str | None = None,
         ids=(),
+        late: bool = False,
     ) -> ShipmentFilter:
         """A checked filter; :class:`BadFilter` names the value that is wrong."""
         clean_states = tuple(dict.fromkeys(s.strip() for s in states if s and s.strip()))
@@ -71,7 +76,9 @@ class ShipmentFilter:
             if shipment_id is None:
                 raise BadFilter(f"{text!r} is not a shipment id")
             clean_ids.append(shipment_id)
-        return cls(clean_states, market, adapter, reason, q, tuple(dict.fromkeys(clean_ids)))
+        return cls(
+            clean_states, market, adapter, reason, q, tuple(dict.fromkeys(clean_ids)), bool(late)
+        )
 
     @classmethod
     def from_args(cls, args: Mapping) -> ShipmentFilter:
@@ -86,6 +93,7 @@ class ShipmentFilter:
             reason=args.get("reason"),
             q=args.get("q"),
             ids=raw_ids,
+            late=(args.get("late") or "") in ("1", "true", "on"),
         )
 
     def to_args(self) -> dict:
@@ -98,6 +106,8 @@ class ShipmentFilter:
                 args[name] = getattr(self, name)
         if self.ids:
             args["ids"] = ",".join(str(i) for i in self.ids)
+        if self.late:
+            args["late"] = "1"
         return args
 
     def to_dict(self) -> dict:
@@ -109,6 +119,7 @@ class ShipmentFilter:
             "reason": self.reason,
             "q": self.q,
             "ids": list(self.ids),
+            "late": self.late,
         }
 
     @classmethod
@@ -120,11 +131,20 @@ class ShipmentFilter:
             reason=data.get("reason"),
             q=data.get("q"),
             ids=data.get("ids") or (),
+            late=bool(data.get("late")),
         )
 
     @property
     def empty(self) -> bool:
-        return not (self.states or self.market or self.adapter or self.reason or self.q or self.ids)
+        return not (
+            self.states
+            or self.market
+            or self.adapter
+            or self.reason
+            or self.q
+            or self.ids
+            or self.late
+        )
 
     def without(self, facet: str) -> ShipmentFilter:
         """This filter with one facet (state, market, adapter, reason) unset."""
@@ -175,6 +195,8 @@ def conditions(flt: ShipmentFilter) -> list:
             where.append(clause)
     if flt.ids:
         where.append(Shipment.id.in_(flt.ids))
+    if flt.late:
+        where.append(deadline.late(utcnow()))
     return where
 
 

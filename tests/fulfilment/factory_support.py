@@ -81,3 +81,18 @@ def stock_of(app, listing_id: int, sku: str) -> int:
         return db.session.execute(
             db.select(Variant.stock).where(Variant.listing_id == listing_id, Variant.sku == sku)
         ).scalar_one()
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    """The text of each page of a PDF, as a reader extracts it."""
+    from pypdf import PdfReader
+
+    assert data.startswith(b"%PDF"), data[:40]
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def pdf_images(data: bytes) -> int:
+    """How many images the PDF's pages draw."""
+    from pypdf import PdfReader
+
+    return sum(len(page.images) for page in PdfReader(io.BytesIO(data)).pages)

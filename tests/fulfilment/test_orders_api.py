@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from tests.conftest import bearer
+from tests.fulfilment.factory_support import pdf_pages
 from tests.fulfilment.support import (
     fixture,
     make_offer,
@@ -35,7 +36,9 @@ def test_order_reaches_ghn_and_comes_back_with_tracking_and_label(app, client, s
     assert [d["kind"] for d in detail["documents"]] == ["label"]
     assert services["ghn"].parcel_counts() == {shipment["idempotency_key"]: 1}
     label = client.get(detail["documents"][0]["url"], headers=bearer(seller["token"]))
-    assert label.status_code == 200 and b"GHN" in label.data
+    assert label.status_code == 200 and label.content_type == "application/pdf"
+    [page] = pdf_pages(label.data)
+    assert "GHN" in page and detail["tracking_number"] in page
 
 
 def test_order_in_kazakhstan_goes_through_cdek_with_its_token(app, client, services, seller):

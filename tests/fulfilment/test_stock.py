@@ -14,6 +14,7 @@ from tests.fulfilment.factory_support import (
     ready_offer,
     stock_of,
 )
+from tests.fulfilment.support import fixture, run_jobs, shipment_json
 
 
 @pytest.fixture
@@ -91,3 +92,74 @@ def test_the_listing_page_shows_what_is_left_and_what_is_held(
     sign_in(client, "exporter@demo.example", demo["password"])
     page = get_page(client, f"/listings/{last_units['document']['listing_id']}")
     assert page.by_id("reserved-CUP500-LAST").text().strip() == "4"
+
+
+def _unserved_ship_to() -> dict:
+    return {**fixture("ship_to_vn.json"), "ward": "Đảo Song Tử Tây"}
+
+
+def test_a_shipment_no_carrier_takes_gives_its_units_back_once(
+    app, client, services, seller, ops_token, last_units
+):
+    placed = order(client, seller, [order_line(last_units, 10)], ship_to=_unserved_ship_to())
+    assert placed.status_code == 202, placed.json
+    [shipment] = placed.json["shipments"]
+    listing_id = last_units["document"]["listing_id"]
+    assert stock_of(app, listing_id, "CUP500-LAST") == 0
+    run_jobs(app)
+    detail = shipment_json(client, ops_token, shipment["id"])
+    assert detail["state"] == "needs_attention"
+    assert stock_of(app, listing_id, "CUP500-LAST") == 10
+
+    # The same job again, then a cancellation: nothing more comes back.
+    with app.app_context():
+        from connector.extensions import db
+        from connector.models import Shipment
+        from connector.orders.queueing import enqueue_dispatch
+
+        enqueue_dispatch(db.session.get(Shipment, shipment["id"]))
+    run_jobs(app)
+    cancel = client.post(
+        f"/api/v1/shipments/{shipment['id']}/cancel", headers=bearer(seller["token"])
+    )
+    assert cancel.status_code == 202, cancel.json
+    run_jobs(app)
+    assert shipment_json(client, ops_token, shipment["id"])["state"] == "cancelled"
+    assert stock_of(app, listing_id, "CUP500-LAST") == 10
+
+
+def test_ops_retry_takes_the_released_units_again_or_says_they_are_gone(
+    app, client, services, seller, ops_token, last_units
+):
+    services["ghn"].fail(500, times=50, path="/shiip/public-api/v2/shipping-order")
+    placed = order(client, seller, [order_line(last_units, 6)])
+    [shipment] = placed.json["shipments"]
+    run_jobs(app)
+    listing_id = last_units["document"]["listing_id"]
+    assert shipment_json(client, ops_token, shipment["id"])["state"] == "needs_attention"
+    assert stock_of(app, listing_id, "CUP500-LAST") == 10
+
+    services["ghn"].reset()
+    retry_url = f"/api/v1/shipments/{shipment['id']}/retry"
+    assert client.post(retry_url, headers=bearer(ops_token)).status_code == 202
+    assert stock_of(app, listing_id, "CUP500-LAST") == 4
+    run_jobs(app)
+    assert shipment_json(client, ops_token, shipment["id"])["state"] == "submitted"
+    assert stock_of(app, listing_id, "CUP500-LAST") == 4
+
+
+def test_ops_retry_is_refused_when_the_released_units_were_sold_meanwhile(
+    app, client, services, seller, ops_token, last_units
+):
+    placed = order(client, seller, [order_line(last_units, 6)], ship_to=_unserved_ship_to())
+    [shipment] = placed.json["shipments"]
+    run_jobs(app)
+    listing_id = last_units["document"]["listing_id"]
+    assert stock_of(app, listing_id, "CUP500-LAST") == 10
+    assert order(client, seller, [order_line(last_units, 8)]).status_code == 202
+
+    response = client.post(f"/api/v1/shipments/{shipment['id']}/retry", headers=bearer(ops_token))
+    assert response.status_code == 409, response.json
+    assert "stock" in response.json["error"]["message"]
+    assert shipment_json(client, ops_token, shipment["id"])["state"] == "needs_attention"
+    assert stock_of(app, listing_id, "CUP500-LAST") == 2
