@@ -16,7 +16,7 @@ from connector.ops.audit import Actor
 
 # The channels whose exports read a category id (the others need none).
 MAPPED_CHANNELS = sorted(
-    {fmt.category_channel for fmt in FORMATS.values() if fmt.category_channel} | {"kaspi"}
+    {fmt.category_channel for fmt in FORMATS.values() if fmt.category_channel} | {"kaspi", "shopee"}
 )
 
 
