@@ -154,3 +154,16 @@ def wire_json(body: dict | list) -> bytes:
 def unlimited_stock(stock: int | None, default: int) -> int:
     """A variant without a stock count is made to order: ``default`` pieces shown."""
     return default if stock is None else max(0, int(stock))
+
+
+def reason(code: str, limits: Limits) -> dict:
+    """A reason code the channel answered with, and the limit of ours that says it."""
+    params = {
+        "title_too_long": {"limit": limits.title_max},
+        "title_too_short": {"limit": limits.title_min},
+        "image_missing": {"min": limits.images_min},
+        "price_out_of_bounds": {"min": str(limits.price_min), "max": str(limits.price_max)},
+        "description_too_long": {"limit": limits.description_max},
+        "description_too_short": {"limit": limits.description_min},
+    }
+    return {"code": code, **params.get(code, {})}

@@ -27,7 +27,14 @@ from decimal import Decimal
 import orjson
 import requests
 
-from adapters.channels.base import ChannelProduct, ChannelRefused, Limits, refusals, wire_json
+from adapters.channels.base import (
+    ChannelProduct,
+    ChannelRefused,
+    Limits,
+    reason,
+    refusals,
+    wire_json,
+)
 from adapters.errors import AdapterError, BadResponse, ProviderNotConfigured, ProviderUnavailable
 from adapters.http import DEFAULT_TIMEOUT, make_session, send
 
@@ -156,7 +163,7 @@ def refusal_of(errors: list[dict]) -> ChannelRefused:
     for error in errors:
         code = REFUSAL_CODES.get(str(error.get("code")))
         reasons.append(
-            {"code": code}
+            reason(code, LIMITS)
             if code
             else {"code": "channel_refused", "message": str(error.get("message") or error)}
         )

@@ -38,7 +38,14 @@ from typing import Any
 import orjson
 import requests
 
-from adapters.channels.base import ChannelProduct, ChannelRefused, Limits, refusals, wire_json
+from adapters.channels.base import (
+    ChannelProduct,
+    ChannelRefused,
+    Limits,
+    reason,
+    refusals,
+    wire_json,
+)
 from adapters.errors import AdapterError, BadResponse, ProviderNotConfigured, ProviderUnavailable
 from adapters.http import DEFAULT_TIMEOUT, make_session, send
 
@@ -173,7 +180,7 @@ def _error(error: str, message: str) -> AdapterError:
     if error == "error_param":
         for word, code in REFUSAL_CODES.items():
             if word in message:
-                return ChannelRefused([{"code": code}], provider=PROVIDER, message=message)
+                return ChannelRefused([reason(code, LIMITS)], provider=PROVIDER, message=message)
         return ChannelRefused(
             [{"code": "channel_refused", "message": message}], provider=PROVIDER, message=message
         )

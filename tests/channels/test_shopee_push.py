@@ -36,7 +36,7 @@ def same_shape(ours, example, where="") -> None:
             same_shape(value, example[key], f"{where}.{key}")
     elif isinstance(example, list):
         assert isinstance(ours, list) and ours, where
-        for value in ours:
+        for value in ours if example else ():  # an empty example says only "a list"
             same_shape(value, example[0], where + "[]")
     elif isinstance(example, int | float) and not isinstance(example, bool):
         assert isinstance(ours, int | float) and not isinstance(ours, bool), where
