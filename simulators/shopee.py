@@ -66,6 +66,7 @@ class ShopeeSimulator(Simulator):
     def setup_routes(self) -> None:
         routes = (
             ("product/search_item", self._search, "GET"),
+            ("product/get_item_base_info", self._base_info, "GET"),
             ("product/add_item", self._add, "POST"),
             ("product/update_item", self._update_item, "POST"),
             ("product/update_price", self._update_price, "POST"),
@@ -131,6 +132,25 @@ class ShopeeSimulator(Simulator):
             return _answer(error="error_param", message="item_sku or item_name is required")
         found = [item["item_id"] for item in self.items_with_sku(sku)]
         return _answer({"item_id_list": found, "total_count": len(found), "next_offset": ""})
+
+    def _base_info(self, args):
+        try:
+            wanted = [int(part) for part in (args.get("item_id_list") or "").split(",") if part]
+        except ValueError:
+            return _answer(error="error_param", message="item_id_list")
+        items = [
+            {
+                "item_id": item["item_id"],
+                "item_sku": item["item_sku"],
+                "item_name": item["item_name"],
+                "item_status": item["status"],
+                "price_info": [{"original_price": item["price"], "currency": "VND"}],
+                "stock_info_v2": {"seller_stock": [{"stock": item["stock"]}]},
+            }
+            for item_id, item in self.items.items()
+            if item_id in wanted
+        ]
+        return _answer({"item_list": items})
 
     def _add(self, body):
         missing = [name for name in REQUIRED if body.get(name) in (None, "", [], {})]
