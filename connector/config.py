@@ -229,6 +229,7 @@ SANDBOX_PORTS = {
     "ghtk": 8704,
     "shopee": 8711,
     "ozon": 8712,
+    "wildberries": 8713,
 }
 
 
@@ -366,6 +367,7 @@ def fulfilment_settings(
 SANDBOX_SHOPS = {
     "shopee": {"shop_id": "100001", "credentials": {"access_token": "sandbox-shopee-token"}},
     "ozon": {"shop_id": "836201", "credentials": {"api_key": "sandbox-ozon-api-key"}},
+    "wildberries": {"shop_id": "4120001", "credentials": {"api_token": "sandbox-wb-token"}},
 }
 
 
@@ -374,6 +376,7 @@ def channel_settings(env: Mapping[str, str]) -> dict:
     host = env.get(PREFIX + "SANDBOX_HOST") or "127.0.0.1"
     shopee_url, shopee_sandbox = _service(env, "shopee", "SHOPEE", host)
     ozon_url, ozon_sandbox = _service(env, "ozon", "OZON", host)
+    wb_url, wb_sandbox = _service(env, "wildberries", "WILDBERRIES", host)
     return {
         "CHANNELS": {
             "shopee": {
@@ -390,6 +393,14 @@ def channel_settings(env: Mapping[str, str]) -> dict:
                 "url": ozon_url,
                 "sandbox": ozon_sandbox,
                 "timeout": _timeout(env, "OZON_TIMEOUT"),
+            },
+            "wildberries": {
+                "url": wb_url,
+                # Prices live on their own host at Wildberries; the sandbox serves both.
+                "prices_url": (env.get(PREFIX + "WILDBERRIES_PRICES_URL") or "").rstrip("/")
+                or wb_url,
+                "sandbox": wb_sandbox,
+                "timeout": _timeout(env, "WILDBERRIES_TIMEOUT"),
             },
         },
         "CHANNEL_PUSH": {

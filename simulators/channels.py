@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 from simulators.base import Simulator
 from simulators.ozon import OzonSimulator
 from simulators.shopee import ShopeeSimulator
+from simulators.wildberries import WildberriesSimulator
 
 
 def start_channel_sandbox(channels: dict, shops: dict) -> list[Simulator]:
@@ -24,6 +25,9 @@ def start_channel_sandbox(channels: dict, shops: dict) -> list[Simulator]:
         ),
         "ozon": lambda: OzonSimulator(
             accounts={shops["ozon"]["shop_id"]: shops["ozon"]["credentials"]["api_key"]}
+        ),
+        "wildberries": lambda: WildberriesSimulator(
+            token=shops["wildberries"]["credentials"]["api_token"]
         ),
     }
     started = []

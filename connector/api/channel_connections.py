@@ -38,7 +38,9 @@ blp = Blueprint(
 class ConnectionInSchema(Schema):
     channel = f.String(
         required=True,
-        validate=validate.OneOf(list(connections.CHANNELS), error=_l("Choose Shopee or Ozon.")),
+        validate=validate.OneOf(
+            list(connections.CHANNELS), error=_l("Choose one of the channels.")
+        ),
     )
     market = f.String(required=True, validate=validate.Length(2, 2))
     shop_id = f.String(
@@ -50,8 +52,8 @@ class ConnectionInSchema(Schema):
         values=fields.String(),
         required=True,
         metadata={
-            "description": 'Shopee: {"access_token": ...}; Ozon: {"api_key": ...}. '
-            "Stored encrypted; never sent back."
+            "description": 'Shopee: {"access_token": ...}; Ozon: {"api_key": ...}; '
+            'Wildberries: {"api_token": ...}. Stored encrypted; never sent back.'
         },
     )
     options = f.Dict(

@@ -208,7 +208,7 @@ def _next_retry_in(connection: ChannelConnection, now: datetime) -> float | None
     return max(1.0, (soonest - now).total_seconds())
 
 
-def _state(connection: ChannelConnection, offer: Offer, sku: str) -> ChannelListing | None:
+def _state(connection: ChannelConnection, sku: str) -> ChannelListing | None:
     return db.session.execute(
         select(ChannelListing).where(
             ChannelListing.connection_id == connection.id, ChannelListing.sku == sku
@@ -226,7 +226,7 @@ def _push_offer(
 ) -> None:
     result.offers += 1
     for sku, product in products.products_of(offer, connection, presentation):
-        state = _state(connection, offer, sku)
+        state = _state(connection, sku)
         never_pushed = state is None or (
             state.channel_product_id is None and state.status == SyncStatus.PENDING
         )

@@ -38,11 +38,11 @@ REASONS = {
 }
 
 CONNECTION_ERRORS = {
-    "channel_unknown": _l("Choose Shopee or Ozon."),
+    "channel_unknown": _l("Choose one of the channels."),
     "market_not_served": _l("This channel does not sell in this market."),
     "market_not_allowed": _l("Your account may not sell in this market."),
     "shop_id_invalid": _l("Give the shop's number, digits only."),
-    "secret_invalid": _l("Paste the whole credential: 8 to 200 characters, no spaces."),
+    "secret_invalid": _l("Paste the whole credential: 8 to 2000 characters, no spaces."),
     "option_invalid": _l("Use digits only."),
     "already_connected": _l("You have connected this channel in this market already."),
 }

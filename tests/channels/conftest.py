@@ -6,6 +6,7 @@ import pytest
 
 from simulators.ozon import OzonSimulator
 from simulators.shopee import ShopeeSimulator
+from simulators.wildberries import WildberriesSimulator
 from tests.conftest import bearer
 from tests.feeds.conftest import catalog  # noqa: F401  (fixtures)
 from tests.feeds.test_channel_settings import new_seller
@@ -14,6 +15,7 @@ from tests.offers.support import run_jobs
 
 SHOPEE_SHOP, SHOPEE_TOKEN = "100001", "test-shopee-access-token"
 OZON_CLIENT, OZON_KEY = "836201", "test-ozon-api-key"
+WB_SUPPLIER, WB_TOKEN = "4120001", "test-wb-token-0123456789"
 
 
 @pytest.fixture
@@ -40,6 +42,21 @@ def ozon(app):
         app.config["CHANNELS"] = {
             **app.config["CHANNELS"],
             "ozon": {"url": simulator.url, "sandbox": True, "timeout": [2, 2]},
+        }
+        yield simulator
+
+
+@pytest.fixture
+def wildberries(app):
+    with WildberriesSimulator(token=WB_TOKEN) as simulator:
+        app.config["CHANNELS"] = {
+            **app.config["CHANNELS"],
+            "wildberries": {
+                "url": simulator.url,
+                "prices_url": simulator.url,
+                "sandbox": True,
+                "timeout": [2, 2],
+            },
         }
         yield simulator
 

@@ -35,7 +35,7 @@ def same_shape(ours, example, where="") -> None:
         for key, value in ours.items():
             same_shape(value, example[key], f"{where}.{key}")
     elif isinstance(example, list):
-        assert isinstance(ours, list) and ours, where
+        assert isinstance(ours, list) and (ours or not example), where
         for value in ours if example else ():  # an empty example says only "a list"
             same_shape(value, example[0], where + "[]")
     elif isinstance(example, int | float) and not isinstance(example, bool):
