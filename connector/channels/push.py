@@ -225,7 +225,8 @@ def _push_offer(
     result: PushResult,
 ) -> None:
     result.offers += 1
-    for sku, product in products.products_of(offer, connection, presentation):
+    wanted_skus = products.products_of(offer, connection, presentation)
+    for sku, product in [*wanted_skus, *_dropped(connection, offer, wanted_skus)]:
         state = _state(connection, sku)
         never_pushed = state is None or (
             state.channel_product_id is None and state.status == SyncStatus.PENDING
@@ -250,6 +251,21 @@ def _push_offer(
         state.offer_id = offer.id
         state.desired_hash = wanted
         _sync_sku(client, state, sku, product, now, result)
+
+
+def _dropped(
+    connection: ChannelConnection, offer: Offer, current: list[tuple[str, object]]
+) -> list[tuple[str, None]]:
+    """SKUs we pushed for this offer that it no longer has (a variant was removed):
+    taken down like a withdrawn offer."""
+    skus = {sku for sku, _product in current}
+    pushed = db.session.execute(
+        select(ChannelListing.sku).where(
+            ChannelListing.connection_id == connection.id,
+            ChannelListing.offer_id == offer.id,
+        )
+    ).scalars()
+    return [(sku, None) for sku in pushed if sku not in skus]
 
 
 def _settled(state: ChannelListing, wanted: str, now: datetime) -> bool:

@@ -252,3 +252,27 @@ def test_a_wrong_access_token_stops_the_push_and_says_so(
     ).json
     assert shown["error"] == "The channel refuses these credentials: connect again with new ones."
     assert not shopee.items
+
+
+def test_a_variant_removed_from_the_listing_is_unlisted(
+    app, client, ops_token, exporter_token, seller, catalog, shopee
+):
+    from tests.conftest import bearer
+
+    map_category(client, ops_token, "shopee", "100017")
+    connection = shop(client, seller)
+    run_jobs(app)
+    listing = client.get(f"/api/v1/listings/{catalog[0]}", headers=bearer(exporter_token)).json
+    kept, dropped = listing["variants"][:2], listing["variants"][2]
+    changed = client.patch(
+        f"/api/v1/listings/{catalog[0]}",
+        json={"variants": kept},
+        headers=bearer(exporter_token),
+    )
+    assert changed.status_code == 200, changed.json
+    run_jobs(app)
+    listed = products(client, seller, connection["id"])
+    assert listed[dropped["sku"]]["status"] == "delisted"
+    (item,) = shopee.items_with_sku(dropped["sku"])
+    assert item["status"] == "UNLIST" and item["stock"] == 0
+    assert all(listed[variant["sku"]]["status"] == "synced" for variant in kept)
