@@ -230,6 +230,7 @@ SANDBOX_PORTS = {
     "shopee": 8711,
     "ozon": 8712,
     "wildberries": 8713,
+    "tiktok": 8714,
 }
 
 
@@ -368,6 +369,10 @@ SANDBOX_SHOPS = {
     "shopee": {"shop_id": "100001", "credentials": {"access_token": "sandbox-shopee-token"}},
     "ozon": {"shop_id": "836201", "credentials": {"api_key": "sandbox-ozon-api-key"}},
     "wildberries": {"shop_id": "4120001", "credentials": {"api_token": "sandbox-wb-token"}},
+    "tiktok": {
+        "shop_id": "ROW_sandbox_cipher",
+        "credentials": {"access_token": "sandbox-tiktok-token"},
+    },
 }
 
 
@@ -377,6 +382,7 @@ def channel_settings(env: Mapping[str, str]) -> dict:
     shopee_url, shopee_sandbox = _service(env, "shopee", "SHOPEE", host)
     ozon_url, ozon_sandbox = _service(env, "ozon", "OZON", host)
     wb_url, wb_sandbox = _service(env, "wildberries", "WILDBERRIES", host)
+    tiktok_url, tiktok_sandbox = _service(env, "tiktok", "TIKTOK", host)
     return {
         "CHANNELS": {
             "shopee": {
@@ -401,6 +407,16 @@ def channel_settings(env: Mapping[str, str]) -> dict:
                 or wb_url,
                 "sandbox": wb_sandbox,
                 "timeout": _timeout(env, "WILDBERRIES_TIMEOUT"),
+            },
+            "tiktok": {
+                "url": tiktok_url,
+                "sandbox": tiktok_sandbox,
+                # Our app at TikTok Shop; each seller's shop grants it an access token.
+                "app_key": env.get(PREFIX + "TIKTOK_APP_KEY")
+                or ("6d2ab1sandbox" if tiktok_sandbox else None),
+                "app_secret": env.get(PREFIX + "TIKTOK_APP_SECRET")
+                or ("sandbox-tiktok-app-secret" if tiktok_sandbox else None),
+                "timeout": _timeout(env, "TIKTOK_TIMEOUT"),
             },
         },
         "CHANNEL_PUSH": {

@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 from simulators.base import Simulator
 from simulators.ozon import OzonSimulator
 from simulators.shopee import ShopeeSimulator
+from simulators.tiktok import TiktokSimulator
 from simulators.wildberries import WildberriesSimulator
 
 
@@ -28,6 +29,11 @@ def start_channel_sandbox(channels: dict, shops: dict) -> list[Simulator]:
         ),
         "wildberries": lambda: WildberriesSimulator(
             token=shops["wildberries"]["credentials"]["api_token"]
+        ),
+        "tiktok": lambda: TiktokSimulator(
+            app_key=channels["tiktok"]["app_key"],
+            app_secret=channels["tiktok"]["app_secret"],
+            shops={shops["tiktok"]["shop_id"]: shops["tiktok"]["credentials"]["access_token"]},
         ),
     }
     started = []

@@ -53,7 +53,8 @@ class ConnectionInSchema(Schema):
         required=True,
         metadata={
             "description": 'Shopee: {"access_token": ...}; Ozon: {"api_key": ...}; '
-            'Wildberries: {"api_token": ...}. Stored encrypted; never sent back.'
+            'Wildberries: {"api_token": ...}; TikTok Shop: {"access_token": ...}. '
+            "Stored encrypted; never sent back."
         },
     )
     options = f.Dict(

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from adapters.channels.base import ChannelClient
 from adapters.channels.ozon import OzonClient, OzonSettings
 from adapters.channels.shopee import ShopeeClient, ShopeeSettings
+from adapters.channels.tiktok import TiktokClient, TiktokSettings
 from adapters.channels.wildberries import WildberriesClient, WildberriesSettings
 from adapters.errors import ProviderNotConfigured
 from adapters.settings import settings_from
@@ -55,6 +56,13 @@ CHANNELS = {
     ),
     # Wildberries in Kazakhstan and Uzbekistan; the shop id is the seller's supplier id.
     "wildberries": ChannelSpec(("KZ", "UZ"), re.compile(r"^[0-9]{1,20}$"), ("api_token",)),
+    # TikTok Shop Vietnam; the shop id is the shop_cipher TikTok gives the authorized shop.
+    "tiktok": ChannelSpec(
+        ("VN",),
+        re.compile(r"^[A-Za-z0-9_-]{1,64}$"),
+        ("access_token",),
+        options=("warehouse_id",),
+    ),
 }
 _SECRET = re.compile(r"^[\x21-\x7e]{8,2000}$")
 _OPTION = re.compile(r"^[0-9]{1,20}$")
@@ -229,4 +237,9 @@ def client_for(row: ChannelConnection) -> ChannelClient:
     if row.channel == "wildberries":
         settings = settings_from(WildberriesSettings, config, "wildberries")
         return WildberriesClient(settings, secrets["api_token"])
+    if row.channel == "tiktok":
+        settings = settings_from(TiktokSettings, config, "tiktok")
+        return TiktokClient(
+            settings, row.shop_id, secrets["access_token"], (row.options or {}).get("warehouse_id")
+        )
     raise ProviderNotConfigured(f"no adapter for {row.channel}", provider=row.channel)

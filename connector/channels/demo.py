@@ -22,12 +22,18 @@ DEMO_SELLER_EMAIL = "seller@demo.example"
 DEMO_SELLER_TOKEN = "cbc_demo_seller_000000000000000000000000000000"  # noqa: S105 - demo only
 # The demo listing's category on each sandbox channel.
 DEMO_CATEGORY = "服装 > T恤"
-SANDBOX_CATEGORIES = {"shopee": "100017", "ozon": "17028922:91565", "wildberries": "192"}
-SANDBOX_SHOP_MARKETS = {"shopee": "VN", "ozon": "KZ", "wildberries": "KZ"}
+SANDBOX_CATEGORIES = {
+    "shopee": "100017",
+    "ozon": "17028922:91565",
+    "wildberries": "192",
+    "tiktok": "601226",
+}
+SANDBOX_SHOP_MARKETS = {"shopee": "VN", "ozon": "KZ", "wildberries": "KZ", "tiktok": "VN"}
 SANDBOX_OPTIONS = {
     "shopee": {"logistic_id": "50018"},
     "ozon": {"warehouse_id": "22142605386000"},
     "wildberries": {},
+    "tiktok": {"warehouse_id": "7068517275539719942"},
 }
 
 

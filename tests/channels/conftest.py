@@ -6,6 +6,7 @@ import pytest
 
 from simulators.ozon import OzonSimulator
 from simulators.shopee import ShopeeSimulator
+from simulators.tiktok import TiktokSimulator
 from simulators.wildberries import WildberriesSimulator
 from tests.conftest import bearer
 from tests.feeds.conftest import catalog  # noqa: F401  (fixtures)
@@ -16,6 +17,7 @@ from tests.offers.support import run_jobs
 SHOPEE_SHOP, SHOPEE_TOKEN = "100001", "test-shopee-access-token"
 OZON_CLIENT, OZON_KEY = "836201", "test-ozon-api-key"
 WB_SUPPLIER, WB_TOKEN = "4120001", "test-wb-token-0123456789"
+TIKTOK_CIPHER, TIKTOK_TOKEN = "ROW_test_cipher", "test-tiktok-token-0123"
 
 
 @pytest.fixture
@@ -55,6 +57,24 @@ def wildberries(app):
                 "url": simulator.url,
                 "prices_url": simulator.url,
                 "sandbox": True,
+                "timeout": [2, 2],
+            },
+        }
+        yield simulator
+
+
+@pytest.fixture
+def tiktok(app):
+    with TiktokSimulator(
+        app_key="6d2ab1test", app_secret="test-app-secret", shops={TIKTOK_CIPHER: TIKTOK_TOKEN}
+    ) as simulator:
+        app.config["CHANNELS"] = {
+            **app.config["CHANNELS"],
+            "tiktok": {
+                "url": simulator.url,
+                "sandbox": True,
+                "app_key": "6d2ab1test",
+                "app_secret": "test-app-secret",
                 "timeout": [2, 2],
             },
         }

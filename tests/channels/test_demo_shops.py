@@ -8,6 +8,8 @@ from tests.channels.conftest import (
     OZON_KEY,
     SHOPEE_SHOP,
     SHOPEE_TOKEN,
+    TIKTOK_CIPHER,
+    TIKTOK_TOKEN,
     WB_SUPPLIER,
     WB_TOKEN,
     products,
@@ -17,7 +19,7 @@ from tests.offers.support import run_jobs
 
 
 def test_the_demo_seller_s_sandbox_shops_receive_the_offers(
-    app, runner, client, catalog, shopee, ozon, wildberries, monkeypatch
+    app, runner, client, catalog, shopee, ozon, wildberries, tiktok, monkeypatch
 ):
     from connector import config
 
@@ -37,6 +39,11 @@ def test_the_demo_seller_s_sandbox_shops_receive_the_offers(
         "wildberries",
         {"shop_id": WB_SUPPLIER, "credentials": {"api_token": WB_TOKEN}},
     )
+    monkeypatch.setitem(
+        config.SANDBOX_SHOPS,
+        "tiktok",
+        {"shop_id": TIKTOK_CIPHER, "credentials": {"access_token": TIKTOK_TOKEN}},
+    )
     for _ in range(2):  # idempotent
         result = runner.invoke(args=["demo", "shops"])
         assert result.exit_code == 0, result.output
@@ -45,6 +52,7 @@ def test_the_demo_seller_s_sandbox_shops_receive_the_offers(
     assert sorted((shop["channel"], shop["market"]) for shop in shops) == [
         ("ozon", "KZ"),
         ("shopee", "VN"),
+        ("tiktok", "VN"),
         ("wildberries", "KZ"),
     ]
     run_jobs(app)
@@ -55,7 +63,7 @@ def test_the_demo_seller_s_sandbox_shops_receive_the_offers(
             "refused",  # Wildberries: titles over 60 characters
         }
     assert len(shopee.items) == 12 and len(ozon.products) == 12
-    assert len(wildberries.cards) == 9
+    assert len(wildberries.cards) == 9 and len(tiktok.products) == 12
 
 
 def test_a_real_channel_is_never_connected_with_sandbox_credentials(app, runner, client, demo):
