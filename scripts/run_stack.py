@@ -114,7 +114,7 @@ def main() -> int:
         demo = subprocess.run(
             [*FLASK, "demo", "load"], env=env, check=True, capture_output=True, text=True
         ).stdout
-        # The demo seller, connected to the sandbox Shopee and Ozon shops.
+        # The demo seller, connected to the sandbox marketplace shops.
         demo += subprocess.run(
             [*FLASK, "demo", "shops"], env=env, check=True, capture_output=True, text=True
         ).stdout

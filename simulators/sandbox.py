@@ -1,4 +1,4 @@
-"""``make run``'s sandbox: GHN, CDEK, GHTK, the warehouse, and the Shopee and Ozon shops.
+"""``make run``'s sandbox: GHN, CDEK, GHTK, the warehouse, and the marketplace shops.
 
 ``python -m simulators.sandbox`` starts them on the fixed local ports of the
 configuration (``CONNECTOR_SANDBOX_HOST``, ports 8701-8704), with webhooks to
