@@ -88,6 +88,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from connector import api, cli, errors, health, product_page, webhooks
     from connector.auth import views as auth_views
+    from connector.channels import views as shop_views
     from connector.factory import views as factory_views
     from connector.listings import image_views
     from connector.listings import views as listing_views
@@ -104,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(listing_views.bp)
     app.register_blueprint(factory_views.bp)
+    app.register_blueprint(shop_views.bp)
     init_ops(app)
     cli.init_app(app)
     webhooks.init_app(app)

@@ -29,6 +29,19 @@ def demo_load() -> None:
         click.echo(f"  API token ({role}): {secret}")
 
 
+@demo_cli.command("shops")
+def demo_shops() -> None:
+    """The demo seller and its shops on the sandbox marketplaces (idempotent)."""
+    from connector.channels.demo import load_demo_shops
+    from connector.demo import DEMO_PASSWORD
+
+    info = load_demo_shops(DEMO_PASSWORD)
+    for email, role in info["accounts"]:
+        click.echo(f"  {role:9} {email}")
+    for role, secret in info["tokens"].items():
+        click.echo(f"  API token ({role}): {secret}")
+
+
 @users_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--name", "display_name", required=True)

@@ -216,6 +216,8 @@ def _settings(env: Mapping[str, str], instance_path: Path, overrides: Mapping) -
         # Orders and shipments: carriers, the consolidation warehouse, the buyer-data
         # key and the dispatch timing (see fulfilment_settings below).
         **fulfilment_settings(env, instance_path, pii_keys=overrides.get("PII_KEYS")),
+        # Marketplaces sellers connect their shops on (see channel_settings below).
+        **channel_settings(env),
     }
 
 
@@ -262,7 +264,16 @@ def webhook_settings(env: Mapping[str, str]) -> dict:
 # -- fulfilment ----------------------------------------------------------------------
 # Local ports of the carrier and warehouse simulators that `make run` starts; an
 # adapter without a configured URL talks to its simulator (and says it is a sandbox).
-SANDBOX_PORTS = {"ghn": 8701, "cdek": 8702, "consolidation": 8703, "ghtk": 8704}
+SANDBOX_PORTS = {
+    "ghn": 8701,
+    "cdek": 8702,
+    "consolidation": 8703,
+    "ghtk": 8704,
+    "shopee": 8711,
+    "ozon": 8712,
+    "wildberries": 8713,
+    "tiktok": 8714,
+}
 
 
 def _pii_keys(environ: Mapping[str, str], instance_path: Path) -> list[str]:
@@ -392,5 +403,76 @@ def fulfilment_settings(
             "drain_seconds": _float(env, "SHIPMENT_DRAIN_SECONDS", 2.0),
             "poll_seconds": _int(env, "TRACKING_POLL_SECONDS", 900),
             "idempotency_hours": _int(env, "IDEMPOTENCY_HOURS", 24),
+        },
+    }
+
+
+# -- channels ------------------------------------------------------------------------
+# The sandbox shops the demo seller connects to (simulators/channels.py starts them).
+SANDBOX_SHOPS = {
+    "shopee": {"shop_id": "100001", "credentials": {"access_token": "sandbox-shopee-token"}},
+    "ozon": {"shop_id": "836201", "credentials": {"api_key": "sandbox-ozon-api-key"}},
+    "wildberries": {"shop_id": "4120001", "credentials": {"api_token": "sandbox-wb-token"}},
+    "tiktok": {
+        "shop_id": "ROW_sandbox_cipher",
+        "credentials": {"access_token": "sandbox-tiktok-token"},
+    },
+}
+
+
+def channel_settings(env: Mapping[str, str]) -> dict:
+    """Push adapters' settings (sandbox defaults: the local simulators) and push timing."""
+    host = env.get(PREFIX + "SANDBOX_HOST") or "127.0.0.1"
+    shopee_url, shopee_sandbox = _service(env, "shopee", "SHOPEE", host)
+    ozon_url, ozon_sandbox = _service(env, "ozon", "OZON", host)
+    wb_url, wb_sandbox = _service(env, "wildberries", "WILDBERRIES", host)
+    tiktok_url, tiktok_sandbox = _service(env, "tiktok", "TIKTOK", host)
+    return {
+        "CHANNELS": {
+            "shopee": {
+                "url": shopee_url,
+                "sandbox": shopee_sandbox,
+                # Our partner app at Shopee; each seller's shop grants it an access token.
+                "partner_id": env.get(PREFIX + "SHOPEE_PARTNER_ID")
+                or ("2001887" if shopee_sandbox else None),
+                "partner_key": env.get(PREFIX + "SHOPEE_PARTNER_KEY")
+                or ("sandbox-shopee-partner-key" if shopee_sandbox else None),
+                "timeout": _timeout(env, "SHOPEE_TIMEOUT"),
+            },
+            "ozon": {
+                "url": ozon_url,
+                "sandbox": ozon_sandbox,
+                "timeout": _timeout(env, "OZON_TIMEOUT"),
+            },
+            "wildberries": {
+                "url": wb_url,
+                # Prices live on their own host at Wildberries; the sandbox serves both.
+                "prices_url": (env.get(PREFIX + "WILDBERRIES_PRICES_URL") or "").rstrip("/")
+                or wb_url,
+                "sandbox": wb_sandbox,
+                "timeout": _timeout(env, "WILDBERRIES_TIMEOUT"),
+            },
+            "tiktok": {
+                "url": tiktok_url,
+                "sandbox": tiktok_sandbox,
+                # Our app at TikTok Shop; each seller's shop grants it an access token.
+                "app_key": env.get(PREFIX + "TIKTOK_APP_KEY")
+                or ("6d2ab1sandbox" if tiktok_sandbox else None),
+                "app_secret": env.get(PREFIX + "TIKTOK_APP_SECRET")
+                or ("sandbox-tiktok-app-secret" if tiktok_sandbox else None),
+                "timeout": _timeout(env, "TIKTOK_TIMEOUT"),
+            },
+        },
+        "CHANNEL_PUSH": {
+            # Offers read (and pushed) per database batch, and the time one job works.
+            "batch": _int(env, "CHANNEL_PUSH_BATCH", 50),
+            "budget_seconds": _float(env, "CHANNEL_PUSH_BUDGET_SECONDS", 120.0),
+            # A job owns a connection this long; a killed one's work resumes after it.
+            "lease_seconds": _int(env, "CHANNEL_PUSH_LEASE_SECONDS", 300),
+            "max_attempts": _int(env, "CHANNEL_PUSH_MAX_ATTEMPTS", 8),
+            "backoff_seconds": _float(env, "CHANNEL_PUSH_BACKOFF_SECONDS", 10.0),
+            "backoff_max_seconds": _float(env, "CHANNEL_PUSH_BACKOFF_MAX_SECONDS", 900.0),
+            # Pieces shown for a variant the factory makes to order (no stock count).
+            "made_to_order_stock": _int(env, "CHANNEL_MADE_TO_ORDER_STOCK", 100),
         },
     }

@@ -6,6 +6,7 @@ import logging
 
 from rq import get_current_job
 
+from connector.channels import push as channel_push
 from connector.offers import service
 
 log = logging.getLogger(__name__)
@@ -18,6 +19,8 @@ def refresh_listing(listing_id: int) -> dict:
         job.meta["progress"] = {"step": "localizing and pricing", "listing_id": listing_id}
         job.save_meta()
     result = service.refresh_listing_offers(listing_id)
+    if result.changed or result.created:
+        channel_push.after_offers_written(None)
     if job is not None:
         job.meta["progress"] = {"step": "done", **result.__dict__}
         job.save_meta()
@@ -33,7 +36,10 @@ def reprice_market(code: str) -> dict:
             job.meta["progress"] = {"offers": result.offers, "changed": result.changed}
             job.save_meta()
 
-    return service.reprice_market(code, progress=progress).__dict__
+    result = service.reprice_market(code, progress=progress)
+    if result.changed or result.created:
+        channel_push.after_offers_written([code])
+    return result.__dict__
 
 
 def sweep_outdated_offers() -> int:

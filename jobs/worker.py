@@ -18,6 +18,7 @@ from rq.cron import CronScheduler
 
 from connector.extensions import db
 from connector.services import get_queue, get_redis
+from jobs.channels import sweep_channel_pushes
 from jobs.fx import refresh_rates
 from jobs.images import sweep_missing_thumbnails
 from jobs.offers import hold_stale_offers, sweep_outdated_offers
@@ -47,6 +48,7 @@ def register_sweeps(scheduler: CronScheduler, interval: int) -> None:
     scheduler.register(sweep_missing_thumbnails, queue_name="default", interval=interval)
     scheduler.register(sweep_outdated_offers, queue_name="default", interval=interval)
     scheduler.register(hold_stale_offers, queue_name="default", interval=interval)
+    scheduler.register(sweep_channel_pushes, queue_name="default", interval=interval)
     scheduler.register(
         refresh_rates,
         queue_name="default",

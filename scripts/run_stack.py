@@ -114,6 +114,10 @@ def main() -> int:
         demo = subprocess.run(
             [*FLASK, "demo", "load"], env=env, check=True, capture_output=True, text=True
         ).stdout
+        # The demo seller, connected to the sandbox marketplace shops.
+        demo += subprocess.run(
+            [*FLASK, "demo", "shops"], env=env, check=True, capture_output=True, text=True
+        ).stdout
         log("loading FX rates and pricing the demo offers")
         subprocess.run([*FLASK, "fx", "refresh"], env=env, check=True, stdout=subprocess.DEVNULL)
         subprocess.run([*FLASK, "offers", "refresh"], env=env, check=True)

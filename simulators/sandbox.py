@@ -1,4 +1,4 @@
-"""``make run``'s carrier and warehouse sandbox: GHN, CDEK, GHTK and the warehouse simulators.
+"""``make run``'s sandbox: GHN, CDEK, GHTK, the warehouse, and the marketplace shops.
 
 ``python -m simulators.sandbox`` starts them on the fixed local ports of the
 configuration (``CONNECTOR_SANDBOX_HOST``, ports 8701-8704), with webhooks to
@@ -15,6 +15,7 @@ from collections.abc import Callable
 from urllib.parse import urlparse
 
 from simulators.cdek import CdekSimulator
+from simulators.channels import start_channel_sandbox
 from simulators.ghn import GhnSimulator
 from simulators.ghtk import GhtkSimulator
 from simulators.parcel import ParcelSimulator
@@ -75,6 +76,7 @@ def main() -> int:
     settings = config.from_environ()
     every = float(os.environ.get("CONNECTOR_SANDBOX_COURIER_SECONDS") or 20)
     simulators = start_sandbox(settings, settings["PUBLIC_URL"], courier_every=every)
+    simulators += start_channel_sandbox(settings["CHANNELS"], config.SANDBOX_SHOPS)
     for simulator in simulators:
         log.info("sandbox %s listening on %s", simulator.name, simulator.url)
     stopping = threading.Event()

@@ -21,6 +21,7 @@ api = ConnectorApi()
 def init_app(app) -> None:
     from connector.api import (
         audit,
+        channel_connections,
         channels,
         factory,
         feeds,
@@ -71,6 +72,7 @@ def init_app(app) -> None:
         fx,
         feeds,
         channels,
+        channel_connections,
         sellers,
         orders,
         quotes,

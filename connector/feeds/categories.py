@@ -14,9 +14,10 @@ from connector.models.types import utcnow
 from connector.ops import audit
 from connector.ops.audit import Actor
 
-# The channels whose exports read a category id (the others need none).
+# The channels whose exports or pushes read a category id (the others need none).
 MAPPED_CHANNELS = sorted(
-    {fmt.category_channel for fmt in FORMATS.values() if fmt.category_channel} | {"kaspi"}
+    {fmt.category_channel for fmt in FORMATS.values() if fmt.category_channel}
+    | {"kaspi", "shopee", "tiktok"}
 )
 
 

@@ -4,6 +4,7 @@ from connector.models.account import ApiToken, Role, Supplier, User
 from connector.models.audit import AuditEntry
 from connector.models.canary import PiiCanary
 from connector.models.channel import ChannelCategory, SellerChannelSettings
+from connector.models.channel_push import ChannelConnection, ChannelListing, SyncStatus
 from connector.models.factory import FactoryStep, LineCustomization, StockReservation
 from connector.models.fulfilment import (
     IdempotencyRecord,
@@ -34,6 +35,8 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "ChannelCategory",
+    "ChannelConnection",
+    "ChannelListing",
     "Customization",
     "FactoryStep",
     "FeedCounter",
@@ -63,6 +66,7 @@ __all__ = [
     "StockReservation",
     "StoredImage",
     "Supplier",
+    "SyncStatus",
     "TranslationMemo",
     "User",
     "Variant",

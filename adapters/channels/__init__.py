@@ -1,0 +1,1 @@
+"""Push adapters for marketplaces our sellers sell on (Shopee, Ozon): one module per channel."""

@@ -1,0 +1,1 @@
+"""Sellers' shops on marketplaces: connecting them, and pushing our offers there."""
