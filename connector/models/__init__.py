@@ -27,7 +27,7 @@ from connector.models.listing import (
     Variant,
 )
 from connector.models.offer import FeedCounter, Offer, OfferFeedItem, OfferStatus
-from connector.models.translation import TranslationMemo
+from connector.models.translation import GlossaryEntry, GlossarySuggestion, TranslationMemo
 
 __all__ = [
     "ApiToken",
@@ -39,6 +39,8 @@ __all__ = [
     "FxProviderState",
     "FxRate",
     "FxRateStatus",
+    "GlossaryEntry",
+    "GlossarySuggestion",
     "IdempotencyRecord",
     "ImageOwner",
     "LineCustomization",
