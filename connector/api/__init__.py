@@ -35,6 +35,7 @@ def init_app(app) -> None:
         sellers,
         shipments,
         tokens,
+        translations,
     )
 
     api.init_app(app, spec_kwargs={"servers": [{"url": "/"}]})
@@ -79,6 +80,7 @@ def init_app(app) -> None:
         audit,
         jobs,
         factory,
+        translations,
     ):
         # Bearer tokens are not ambient credentials, so the API needs no CSRF token.
         csrf.exempt(module.blp)
