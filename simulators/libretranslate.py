@@ -1,9 +1,10 @@
 """A LibreTranslate server in miniature, speaking the real HTTP API.
 
 ``POST /translate`` takes a JSON body or a form (``q`` a string, or in JSON a
-list), checks the API key when one is configured, answers 400 for missing
-parameters, unknown languages, unavailable pairs, unknown formats and
-over-limit requests, and translates with a small built-in dictionary; any
+list of strings; ``alternatives`` an integer 0-3), checks the API key when one
+is configured, answers 400 for missing parameters, unknown languages,
+unavailable pairs, unknown formats and over-limit requests, counts every
+request (:meth:`translate_request_count`), and translates with a small built-in dictionary; any
 other text comes back as ``"[<target>] <text>"`` so tests can see what
 happened. ``GET /languages`` lists the languages with their targets, using
 the ISO codes newer servers show (``zh-Hans``) while accepting the model

@@ -54,6 +54,7 @@ def bcp47(locale: str) -> str:
 
 
 def write_xliff(units: list[Unit], src_lang: str, trg_lang: str, file_id: str) -> bytes:
+    # XLIFF tools expect the namespace as the default one, not as an "ns0:" prefix.
     ElementTree.register_namespace("", NS)
     root = ElementTree.Element(
         _Q + "xliff", {"version": "2.0", "srcLang": src_lang, "trgLang": trg_lang}

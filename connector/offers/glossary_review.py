@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from adapters.translation.glossary import Glossary, default_glossary, language_of, normalize_term
 from connector.extensions import db
@@ -64,19 +65,23 @@ def propose_from(listing: Listing, glossary: Glossary, han) -> int:
                 continue
             if _exists(term, lang, own):
                 continue
-            db.session.add(
-                GlossarySuggestion(
-                    term=term,
-                    language=lang,
-                    proposed=own,
-                    glossary_value=known,
-                    supplier_id=listing.supplier_id,
-                    listing_id=listing.id,
-                )
-            )
+            try:
+                # A savepoint: another worker proposing the same text at the same time
+                # must not fail this listing's localization.
+                with db.session.begin_nested():
+                    db.session.add(
+                        GlossarySuggestion(
+                            term=term,
+                            language=lang,
+                            proposed=own,
+                            glossary_value=known,
+                            supplier_id=listing.supplier_id,
+                            listing_id=listing.id,
+                        )
+                    )
+            except IntegrityError:
+                continue
             added += 1
-    if added:
-        db.session.flush()
     return added
 
 
