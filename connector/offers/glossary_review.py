@@ -104,6 +104,17 @@ def suggestions(status: str | None = "pending", limit: int = 200) -> list[Glossa
     return list(db.session.execute(query).scalars())
 
 
+def recent_decisions(limit: int = 20) -> list[GlossarySuggestion]:
+    """The latest approvals and rejections, newest first."""
+    query = (
+        select(GlossarySuggestion)
+        .where(GlossarySuggestion.status != "pending")
+        .order_by(GlossarySuggestion.reviewed_at.desc(), GlossarySuggestion.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.execute(query).scalars())
+
+
 @dataclass(frozen=True)
 class Decision:
     suggestion: GlossarySuggestion

@@ -23,7 +23,7 @@ def _render(errors: dict, status: int = 200, values: dict | None = None):
     body = render_template(
         "ops/glossary.html",
         pending=glossary_review.suggestions("pending"),
-        decided=[s for s in glossary_review.suggestions(None) if s.status != "pending"][-20:],
+        decided=glossary_review.recent_decisions(),
         entries=list(glossary_review.entries()),
         errors=errors,
         values=values or {},

@@ -52,6 +52,10 @@ def test_an_approved_term_is_used_for_later_listings_and_audited(
     assert response.status_code == 200, response.json
     assert response.json["entry"]["value"] == "рисунок"
     assert response.json["suggestion"]["reviewed_by"] == "ops@demo.example"
+    entries = client.get("/api/v1/glossary/entries", headers=bearer(ops_token)).json["items"]
+    assert {(e["term"], e["language"], e["value"], e["approved_by"]) for e in entries} == {
+        ("图案", "ru", "рисунок", "ops@demo.example")
+    }
     payload = bags()
     del payload["localized"]["ru_KZ"]["terms"]["图案"]
     listing = create(client, exporter_token, payload)
