@@ -21,6 +21,8 @@ from dataclasses import dataclass
 PROTECTED_GROUPS = ("size", "print", "brand")
 
 PLACEHOLDER = "[[{}]]"
+# Common words holding 福 or 囍 that are not the named print.
+COMPOUNDS = ("幸福", "祝福", "福利", "福建", "福州", "福气", "造福", "福音")
 _PLACEHOLDER = re.compile(r"\[\[(\d+)\]\]")
 # Sizes and measures written in Latin letters and digits read the same in every
 # market; they must come out exactly as they went in. Bounded by anything that is
@@ -51,7 +53,15 @@ def protect(text: str, terms: Mapping[str, str]) -> Protected:
 
     # Longest first, so 囍字 is held whole before 囍 could split it.
     ordered = sorted((t for t in terms if t), key=len, reverse=True)
-    pieces: list[tuple[str, bool]] = [(text, False)]  # (text, already a placeholder)
+    pieces: list[tuple[str, bool]] = [(text, False)]  # (text, left as it is from now on)
+    # Words that merely contain a print's character (幸福 "happiness", 福建 "Fujian")
+    # are the engine's to translate: fence them off before any term is looked for.
+    for word in COMPOUNDS:
+        pieces = [
+            part
+            for piece, held in pieces
+            for part in ([(piece, held)] if held or word not in piece else _fence(piece, word))
+        ]
     for term in ordered:
         out: list[tuple[str, bool]] = []
         for piece, held in pieces:
@@ -69,6 +79,16 @@ def protect(text: str, terms: Mapping[str, str]) -> Protected:
         piece if held else _SIZE.sub(lambda m: hold(m.group(0)), piece) for piece, held in pieces
     )
     return Protected(result, tuple(values))
+
+
+def _fence(piece: str, word: str) -> list[tuple[str, bool]]:
+    out: list[tuple[str, bool]] = []
+    for index, part in enumerate(piece.split(word)):
+        if index:
+            out.append((word, True))
+        if part:
+            out.append((part, False))
+    return out
 
 
 def restore(translated: str, protected: Protected) -> str | None:

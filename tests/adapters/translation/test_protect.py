@@ -36,3 +36,9 @@ def test_a_lost_doubled_or_altered_placeholder_gives_nothing():
     assert restore("[[1]] [[1]] [[2]]", held) is None
     assert restore("[1] [[2]]", held) is None
     assert restore("[[1]] [[2]] [[3]]", held) is None
+
+
+def test_words_that_merely_contain_a_print_character_are_left_to_the_engine():
+    held = protect("福建工厂 幸福 福字", PRINTS | {"福字": "chữ Phúc"})
+    assert held.values == ("chữ Phúc",)
+    assert held.text.startswith("福建工厂 幸福 ")
