@@ -1,9 +1,10 @@
 """A LibreTranslate server in miniature, speaking the real HTTP API.
 
 ``POST /translate`` takes a JSON body or a form (``q`` a string, or in JSON a
-list), checks the API key when one is configured, answers 400 for missing
-parameters, unknown languages, unavailable pairs, unknown formats and
-over-limit requests, and translates with a small built-in dictionary; any
+list of strings; ``alternatives`` an integer 0-3), checks the API key when one
+is configured, answers 400 for missing parameters, unknown languages,
+unavailable pairs, unknown formats and over-limit requests, counts every
+request (:meth:`translate_request_count`), and translates with a small built-in dictionary; any
 other text comes back as ``"[<target>] <text>"`` so tests can see what
 happened. ``GET /languages`` lists the languages with their targets, using
 the ISO codes newer servers show (``zh-Hans``) while accepting the model
@@ -13,6 +14,7 @@ codes older ones use (``zh``). Faults come from :class:`simulators.base.Simulato
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 
 from flask import jsonify, request
@@ -78,7 +80,13 @@ class LibreTranslateSimulator(Simulator):
         self.char_limit = char_limit
         # What each accepted /translate call asked for, for assertions.
         self.translate_calls: list[dict] = []
+        # An engine that rewrites the placeholders it was asked to keep ([[1]] -> [1]).
+        self.mangles_placeholders = False
         super().__init__()
+
+    def translate_request_count(self) -> int:
+        """Every POST /translate received, answered or refused."""
+        return sum(1 for method, path in list(self.requests) if path.startswith("/translate"))
 
     def reset(self) -> None:
         """Forget recorded calls and pending faults, so one server can serve many tests."""
@@ -86,6 +94,7 @@ class LibreTranslateSimulator(Simulator):
             self.faults.clear()
         self.requests.clear()
         self.translate_calls.clear()
+        self.mangles_placeholders = False
 
     # -- scripted faults with realistic bodies --------------------------------------
     def slow_down(self, retry_after: float | None = None, times: int = 1) -> None:
@@ -145,6 +154,14 @@ class LibreTranslateSimulator(Simulator):
         texts = q if batch else [q]
         if not all(isinstance(t, str) for t in texts):
             return _error(400, "Invalid request: q must be a string or a list of strings")
+        alternatives = params.get("alternatives", 0)
+        if not isinstance(alternatives, int) or isinstance(alternatives, bool):
+            try:
+                alternatives = int(alternatives)
+            except (TypeError, ValueError):
+                return _error(400, "Invalid request: alternatives must be an integer")
+        if not 0 <= alternatives <= 3:
+            return _error(400, "Invalid request: alternatives must be between 0 and 3")
         if batch and self.batch_limit != -1 and len(texts) > self.batch_limit:
             return _error(
                 400,
@@ -210,7 +227,12 @@ class LibreTranslateSimulator(Simulator):
             return known[text]
         if not text.strip():
             return ""
+        if self.mangles_placeholders:
+            text = _PLACEHOLDER.sub(lambda m: f"[{m.group(1)}]", text)
         return f"[{target_given}] {romanized(text)}"
+
+
+_PLACEHOLDER = re.compile(r"\[\[(\d+)\]\]")
 
 
 def _error(status: int, message: str):

@@ -105,6 +105,29 @@ class Glossary:
     def terms(self) -> frozenset[str]:
         return self._terms
 
+    def terms_in(self, groups: Iterable[str]) -> list[str]:
+        """The source terms filed in any of ``groups`` (``size``, ``print``…)."""
+        wanted = set(groups)
+        return sorted(term for term in self._terms if self.group_of(term) in wanted)
+
+    def with_entries(self, entries: Iterable[tuple[str, str, str, str]]) -> Glossary:
+        """This glossary and reviewed entries beside it: ``(term, language, value, group)``.
+
+        An entry replaces the file's value of its term in its language only; the
+        files stay the shared base every language is checked against.
+        """
+        translations = {lang: dict(values) for lang, values in self._by_language.items()}
+        groups = dict(self._groups)
+        terms = set(self._terms)
+        for term, lang, value, group in entries:
+            key = normalize_term(term)
+            translations.setdefault(language_of(lang), {})[key] = value
+            groups.setdefault(key, group)
+            terms.add(term)
+        merged = Glossary({}, meta=self.meta)
+        merged._by_language, merged._groups, merged._terms = translations, groups, frozenset(terms)
+        return merged
+
     def group_of(self, term_zh: str) -> str | None:
         """The group of a term (``color``, ``size``, ``unit``…), or None."""
         return self._groups.get(normalize_term(term_zh))

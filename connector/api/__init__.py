@@ -26,6 +26,7 @@ def init_app(app) -> None:
         factory,
         feeds,
         fx,
+        glossary,
         images,
         jobs,
         listings,
@@ -35,6 +36,7 @@ def init_app(app) -> None:
         sellers,
         shipments,
         tokens,
+        translations,
         webhook_endpoints,
     )
 
@@ -70,6 +72,7 @@ def init_app(app) -> None:
         tokens,
         images,
         fx,
+        glossary,
         feeds,
         channels,
         channel_connections,
@@ -81,6 +84,7 @@ def init_app(app) -> None:
         jobs,
         factory,
         webhook_endpoints,
+        translations,
     ):
         # Bearer tokens are not ambient credentials, so the API needs no CSRF token.
         csrf.exempt(module.blp)

@@ -350,3 +350,7 @@ def _render_form(
         upload_field=form_input.UPLOAD_FIELD,
     )
     return body, status
+
+
+# The all-listings translation files add their pages to this blueprint.
+from connector.listings import batch_views  # noqa: E402,F401

@@ -28,7 +28,7 @@ from connector.models.listing import (
     Variant,
 )
 from connector.models.offer import FeedCounter, Offer, OfferFeedItem, OfferStatus
-from connector.models.translation import TranslationMemo
+from connector.models.translation import GlossaryEntry, GlossarySuggestion, TranslationMemo
 from connector.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
@@ -43,6 +43,8 @@ __all__ = [
     "FxProviderState",
     "FxRate",
     "FxRateStatus",
+    "GlossaryEntry",
+    "GlossarySuggestion",
     "IdempotencyRecord",
     "ImageOwner",
     "LineCustomization",

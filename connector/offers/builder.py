@@ -169,6 +169,8 @@ def build_offer(
             params = {"locale": locale}
             if code == "terms_untranslated":
                 params.update(_untranslated_params(translations.get(locale) or {}))
+            if code == "machine_translation_failed":
+                params.update((translations.get(locale) or {}).get("machine_error") or {})
             reasons.append(_reason(code, **params))
     document = {
         "listing_id": listing.id,
@@ -300,6 +302,9 @@ def _texts_and_readiness(listing: ListingData, market: Market) -> tuple[dict, di
         else:
             texts[locale] = {key: entry.get(key) for key in TEXT_FIELDS}
             missing += [f"{field}_untranslated" for field in entry.get("missing", [])]
+            if entry.get("missing") and entry.get("machine_error"):
+                # Say why the machine left them: the service failed, not the text.
+                missing.append("machine_translation_failed")
             if len(entry.get("title") or "") > TITLE_LIMIT:
                 missing.append("title_too_long")
         texts[locale]["measures"] = _measures(listing, locale)

@@ -51,6 +51,13 @@ REASONS = {
         _l("These texts have no translation yet: %(terms)s."),
         "localized.%(locale)s.terms.%(term_key)s",
     ),
+    "machine_translation_failed": (
+        _l(
+            "Machine translation (%(provider)s) failed, so nothing it would translate was "
+            "written; the texts wait for your translation or the next try."
+        ),
+        "localized.%(locale)s.title",
+    ),
     "title_too_long": (
         _l("The title is longer than 150 characters."),
         "localized.%(locale)s.title",

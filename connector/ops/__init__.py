@@ -16,6 +16,7 @@ def init_app(app) -> None:
         dashboard,
         fix_views,
         fx_views,
+        glossary_views,
         job_views,
         shipment_views,
     )
