@@ -17,6 +17,7 @@ def init_app(app) -> None:
         fix_views,
         fx_views,
         job_views,
+        sandbox_views,
         shipment_views,
     )
     from connector.ops.blueprint import bp
