@@ -19,9 +19,10 @@ users_cli = AppGroup("users", help="Accounts and API tokens.")
 @demo_cli.command("load")
 def demo_load() -> None:
     """Load the demo supplier, accounts, tokens and listing (idempotent)."""
-    from connector.demo import load_demo
+    from connector.demo import load_demo, map_demo_categories
 
     info = load_demo()
+    map_demo_categories()
     click.echo(f"demo accounts (password {info['password']}):")
     for email, role in info["accounts"]:
         click.echo(f"  {role:9} {email}")
@@ -40,6 +41,14 @@ def demo_shops() -> None:
         click.echo(f"  {role:9} {email}")
     for role, secret in info["tokens"].items():
         click.echo(f"  API token ({role}): {secret}")
+
+
+@demo_cli.command("info")
+def demo_info() -> None:
+    """Print what `make run` ends with: URLs, demo accounts, tokens, what to try."""
+    from connector.demo_info import banner
+
+    click.echo(banner(), nl=False)
 
 
 @users_cli.command("create")

@@ -339,9 +339,14 @@ def fulfilment_settings(
             return configured or None
         return webhook_secret(instance_path, service)
 
+    any_sandbox = ghn_sandbox or cdek_sandbox or wh_sandbox or ghtk_sandbox
     return {
         "PII_KEYS": pii_keys or _pii_keys(env, instance_path),
         "SANDBOX_HOST": host,
+        # What the sandbox simulators' control endpoint asks for (the ops sandbox page
+        # sends it): configured, or made for this install; none without a simulator.
+        "SANDBOX_SECRET": env.get(PREFIX + "SANDBOX_SECRET")
+        or (webhook_secret(instance_path, "sandbox-control") if any_sandbox else None),
         "SHIPPING_ADAPTERS_ENABLED": _list(env, "SHIPPING_ADAPTERS")
         or ["ghn", "cdek", "consolidation", "ghtk"],
         "SHIPPING_ADAPTERS": {

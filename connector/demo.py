@@ -20,12 +20,18 @@ DEMO_SUPPLIER = "义乌市星辰服饰有限公司"
 # exists in databases that loaded the demo data.
 DEMO_EXPORTER_TOKEN = "cbc_demo_exporter_0000000000000000000000000000"
 DEMO_OPS_TOKEN = "cbc_demo_ops_00000000000000000000000000000000"
+DEMO_SELLER_TOKEN = "cbc_demo_seller_000000000000000000000000000000"
+DEMO_SELLER_EMAIL = "seller@demo.example"
+# The demo seller buys in the two markets whose offers the demo listing is ready in.
+DEMO_SELLER_MARKETS = ["VN", "KZ"]
 
 ACCOUNTS = (
     ("exporter@demo.example", "星辰服饰 · 王丽", Role.EXPORTER, DEMO_EXPORTER_TOKEN),
     ("ops@demo.example", "Ops · Demo", Role.OPS, DEMO_OPS_TOKEN),
+    (DEMO_SELLER_EMAIL, "Hanoi Demo Shop", Role.SELLER, DEMO_SELLER_TOKEN),
 )
 
+DEMO_LOGO_PRINT = "丝印logo（单色）"
 DEMO_LISTING = {
     "status": "submitted",
     "title_zh": "纯棉圆领短袖T恤 男女同款 可印logo",
@@ -37,6 +43,13 @@ DEMO_LISTING = {
     "length_cm": Decimal("30"),
     "width_cm": Decimal("25"),
     "height_cm": Decimal("2"),
+    # 200 folded shirts to an export carton: an order of 200 (the logo print's
+    # minimum) is one parcel, under GHN's 50 kg and its size limits.
+    "units_per_carton": 200,
+    "carton_length_cm": Decimal("60"),
+    "carton_width_cm": Decimal("40"),
+    "carton_height_cm": Decimal("40"),
+    "carton_weight_g": 45500,
     "lead_time_days": 5,
     "moq": 50,
     "price_tiers": [
@@ -68,26 +81,63 @@ DEMO_LISTING = {
         },
     ],
     "customizations": [
-        {"name": "丝印logo（单色）", "extra_unit_cost": Decimal("1.20"), "extra_moq": 200},
+        {
+            "name": DEMO_LOGO_PRINT,
+            "extra_unit_cost": Decimal("1.20"),
+            "extra_moq": 200,
+            "setup_fee": Decimal("150.00"),
+        },
     ],
     "images": [],
-    # Written by the factory's own staff for its two main markets; the other
-    # markets wait for machine translation (and say so on the listing page).
+    # Written by the factory's own staff for its two main markets, every text a
+    # buyer reads (``terms``: attributes, options, the customization; the category
+    # is named by our tree), so VN and KZ offers are ready with no translation
+    # service. The other markets wait for machine translation (the listing page says so).
     "localized": {
         "vi_VN": {
             "title": "Áo thun cotton cổ tròn tay ngắn unisex, in logo theo yêu cầu",
             "description": "Cotton chải kỹ 180 g/m², cổ tròn, unisex. "
             "Nhận in lụa hoặc in chuyển nhiệt logo.",
+            "terms": {
+                "材质": "Chất liệu",
+                "100%棉": "100% cotton",
+                "克重": "Định lượng vải",
+                "颜色": "Màu sắc",
+                "白色": "Trắng",
+                "尺码": "Kích cỡ",
+                "黑色": "Đen",
+                DEMO_LOGO_PRINT: "In logo (in lụa, một màu)",
+            },
         },
         "ru_KZ": {
             "title": "Футболка унисекс из хлопка, круглый вырез, печать логотипа",
             "description": "Гребенной хлопок 180 г/м², круглый вырез, унисекс. "
             "Шелкография или термоперенос логотипа.",
+            "terms": {
+                "材质": "Материал",
+                "100%棉": "100% хлопок",
+                "克重": "Плотность ткани",
+                "颜色": "Цвет",
+                "白色": "Белый",
+                "尺码": "Размер",
+                "黑色": "Чёрный",
+                DEMO_LOGO_PRINT: "Печать логотипа (шелкография, один цвет)",
+            },
         },
         "kk_KZ": {
-            "title": "Мақта футболка, дөңгелек жаға, унисекс, логотип басуға болады",
+            "title": "Мақта футболка, дөңгелек жаға, унисекс, логотип басылады",
             "description": "Таралған мақта 180 г/м², дөңгелек жаға, унисекс. "
             "Логотипті шелкография немесе термотрансфер әдісімен басамыз.",
+            "terms": {
+                "材质": "Материал",
+                "100%棉": "100% мақта",
+                "克重": "Мата тығыздығы",
+                "颜色": "Түсі",
+                "白色": "Ақ",
+                "尺码": "Өлшемі",
+                "黑色": "Қара",
+                DEMO_LOGO_PRINT: "Логотип басу (шелкография, бір түс)",
+            },
         },
     },
 }
@@ -122,10 +172,32 @@ def _user(email: str, name: str, role: Role, supplier: Supplier | None) -> User:
     user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
     if user is None:
         user = User(email=email, display_name=name, role=role, supplier=supplier)
+        if role == Role.SELLER:
+            user.markets = list(DEMO_SELLER_MARKETS)
         user.set_password(DEMO_PASSWORD)
         db.session.add(user)
         db.session.flush()
     return user
+
+
+# The marketplace ids ops would map the demo's category to, so the Ozon and
+# Wildberries exports of `make run` list the T-shirt instead of refusing it.
+DEMO_CHANNEL_CATEGORIES = {"ozon": "17028922:91565", "wildberries": "192"}
+
+
+def map_demo_categories() -> None:
+    """Map the demo listing's category on the marketplaces, unless ops mapped it already.
+
+    Ops' part of the demo, run by ``demo load`` after :func:`load_demo`: a mapping
+    is install configuration (it changes every marketplace export and the feed
+    pages' cache keys), so the tests' demo fixture starts without one.
+    """
+    from connector.feeds.categories import mappings, put_mapping
+    from connector.ops.audit import Actor
+
+    for channel, channel_id in DEMO_CHANNEL_CATEGORIES.items():
+        if not any(row.category == DEMO_LISTING["category"] for row in mappings(channel)):
+            put_mapping(Actor.cli("demo"), channel, DEMO_LISTING["category"], channel_id)
 
 
 def load_demo() -> dict:

@@ -12,8 +12,10 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import IO
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +24,7 @@ FLASK = [str(BIN / "flask"), "--app", "wsgi"]
 
 
 def log(message: str) -> None:
-    print(f"[run] {message}", flush=True)
+    RELAY.write(f"[run] {message}\n")
 
 
 def listening(host: str, port: int) -> bool:
@@ -66,10 +68,76 @@ def start_redis(url: str, instance: Path) -> subprocess.Popen | None:
     return process
 
 
-def spawn(args: list[str], env: dict | None = None) -> subprocess.Popen:
+class Relay:
+    """The children's output, passed on line by line through ours.
+
+    Going through us lets the banner wait until the services have finished
+    logging their start-up, so it is the last thing a newcomer reads.
+    """
+
+    def __init__(self, out: IO[str] | None = None) -> None:
+        self.out = out or sys.stdout
+        self.last_line = time.monotonic()
+        self._lock = threading.Lock()
+
+    def attach(self, stream: IO[bytes]) -> None:
+        def pump() -> None:
+            for raw in iter(stream.readline, b""):
+                with self._lock:
+                    self.out.write(raw.decode(errors="replace"))
+                    self.out.flush()
+                    self.last_line = time.monotonic()
+
+        threading.Thread(target=pump, daemon=True).start()
+
+    def wait_quiet(self, quiet: float, longest: float) -> None:
+        """Return once no child wrote for ``quiet`` seconds (or after ``longest``)."""
+        deadline = time.monotonic() + longest
+        while time.monotonic() < deadline:
+            with self._lock:
+                silent = time.monotonic() - self.last_line
+            if silent >= quiet:
+                return
+            time.sleep(min(0.1, quiet - silent))
+
+    def write(self, text: str) -> None:
+        with self._lock:
+            self.out.write(text)
+            self.out.flush()
+
+
+RELAY = Relay()
+
+
+def spawn(args: list[str], env: dict | None = None, relay: Relay | None = None) -> subprocess.Popen:
     """A child in its own session: Ctrl-C reaches only us, and we stop the children in
-    order (web, worker, sweeps, then Redis), so none of them sees Redis vanish first."""
-    return subprocess.Popen(args, env=env, start_new_session=True)
+    order (web, worker, sweeps, then Redis), so none of them sees Redis vanish first.
+    Its output (stdout and stderr) goes through ``relay``."""
+    relay = relay or RELAY
+    process = subprocess.Popen(
+        args, env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    relay.attach(process.stdout)
+    return process
+
+
+def wait_listening(ports: list[int], processes: list[subprocess.Popen], longest: float) -> None:
+    """Until every port answers on 127.0.0.1, a child dies, or ``longest`` passes."""
+    deadline = time.monotonic() + longest
+    while time.monotonic() < deadline and all(p.poll() is None for p in processes):
+        if all(listening("127.0.0.1", port) for port in ports):
+            return
+        time.sleep(0.2)
+
+
+def sandbox_ports(env: dict) -> list[int]:
+    """The local ports of the simulators the sandbox starts (services with no URL set)."""
+    from connector.config import SANDBOX_PORTS
+
+    names = {"ghn": "GHN", "cdek": "CDEK", "consolidation": "WAREHOUSE", "ghtk": "GHTK"}
+    return [
+        port for name, port in SANDBOX_PORTS.items() if not env.get(f"CONNECTOR_{names[name]}_URL")
+    ]
 
 
 def stop(processes: list[subprocess.Popen]) -> None:
@@ -93,6 +161,8 @@ def main() -> int:
     redis_url = env.get("REDIS_URL") or env.get("CONNECTOR_REDIS_URL") or "redis://127.0.0.1:6379/0"
     env["REDIS_URL"] = redis_url
     env.setdefault("CONNECTOR_PUBLIC_URL", f"http://127.0.0.1:{port}")
+    # The children write through pipes to us: unbuffered, so their lines come as they happen.
+    env["PYTHONUNBUFFERED"] = "1"
 
     processes: list[subprocess.Popen] = []
     stopping = False
@@ -111,13 +181,9 @@ def main() -> int:
         log("applying database migrations")
         subprocess.run([*FLASK, "db", "upgrade"], env=env, check=True)
         log("loading demo data")
-        demo = subprocess.run(
-            [*FLASK, "demo", "load"], env=env, check=True, capture_output=True, text=True
-        ).stdout
-        # The demo seller, connected to the sandbox marketplace shops.
-        demo += subprocess.run(
-            [*FLASK, "demo", "shops"], env=env, check=True, capture_output=True, text=True
-        ).stdout
+        subprocess.run([*FLASK, "demo", "load"], env=env, check=True, stdout=subprocess.DEVNULL)
+        # The demo seller's shops on the sandbox marketplaces.
+        subprocess.run([*FLASK, "demo", "shops"], env=env, check=True, stdout=subprocess.DEVNULL)
         log("loading FX rates and pricing the demo offers")
         subprocess.run([*FLASK, "fx", "refresh"], env=env, check=True, stdout=subprocess.DEVNULL)
         subprocess.run([*FLASK, "offers", "refresh"], env=env, check=True)
@@ -141,16 +207,14 @@ def main() -> int:
         )
         processes.append(spawn([*FLASK, "worker"], env=env))
         processes.append(spawn([*FLASK, "cron"], env=env))
-        time.sleep(1.5)
-        print(
-            "\n"
-            f"  Connector running at http://127.0.0.1:{port}/\n"
-            f"  API: http://127.0.0.1:{port}/api/v1/openapi.json   "
-            f"health: http://127.0.0.1:{port}/healthz\n"
-            + "".join(f"  {line}\n" for line in demo.strip().splitlines())
-            + "  Ctrl-C stops everything.\n",
-            flush=True,
-        )
+        # The banner is the last thing printed: after the web app and the simulators
+        # listen, and the services have said all they say when starting.
+        wait_listening([int(port), *sandbox_ports(env)], processes, longest=60)
+        RELAY.wait_quiet(quiet=2.0, longest=30)
+        banner = subprocess.run(
+            [*FLASK, "demo", "info"], env=env, check=True, capture_output=True, text=True
+        ).stdout
+        RELAY.write("\n" + banner)
         while not stopping:
             for process in processes:
                 if process.poll() is not None:

@@ -1,7 +1,14 @@
-"""A Flask app served on a free local port in a thread, with scripted faults."""
+"""A Flask app served on a free local port in a thread, with scripted faults.
+
+Tests script faults in-process (``inject``); a simulator running in another
+process (``make run``'s sandbox) takes them over HTTP on its control endpoint,
+``/_sandbox/faults``, when it was given a ``control_secret`` (the ops console's
+sandbox page calls it; see :mod:`simulators.control`).
+"""
 
 from __future__ import annotations
 
+import hmac
 import socket
 import threading
 import time
@@ -29,6 +36,8 @@ class Fault:
     seconds: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
     path: str | None = None  # only requests whose path starts with this
+    method: str | None = None  # only requests with this method (None: any)
+    label: str | None = None  # what the sandbox's control endpoint calls it
 
 
 def _dripping(response: Response, seconds: float) -> Response:
@@ -41,6 +50,9 @@ def _dripping(response: Response, seconds: float) -> Response:
             time.sleep(seconds)
 
     return Response(drip(), status=response.status_code, headers=dict(response.headers))
+
+
+CONTROL_PREFIX = "/_sandbox/"
 
 
 class DropConnection(Exception):
@@ -58,6 +70,9 @@ class Simulator:
     """Base for simulators: subclasses add routes to ``self.app`` in ``setup_routes``."""
 
     name = "simulator"
+    # (method, path prefix) of the request that creates a shipment: what the sandbox's
+    # "time out" and "refuse the address" faults hit.
+    create_route: tuple[str, str] = ("POST", "/")
 
     def __init__(self) -> None:
         self.app = Flask(self.name)
@@ -65,11 +80,18 @@ class Simulator:
         self.app.config["PROPAGATE_EXCEPTIONS"] = True
         self.faults: deque[Fault] = deque()
         self.requests: list[tuple[str, str]] = []
+        # Set by the sandbox: the secret its control endpoint asks for (None: no endpoint).
+        self.control_secret: str | None = None
+        # Until this time.monotonic(), every request but the control endpoint's gets a 503.
+        self.down_until = 0.0
         self._lock = threading.Lock()
         self._server = None
         self._thread = None
         self.app.before_request(self._before)
         self.app.after_request(self._after)
+        from simulators.control import add_control_routes
+
+        add_control_routes(self)
         self.setup_routes()
 
     def setup_routes(self) -> None:  # pragma: no cover - overridden
@@ -84,13 +106,33 @@ class Simulator:
     def _take_fault(self) -> Fault | None:
         with self._lock:
             for index, fault in enumerate(self.faults):
+                if fault.method is not None and request.method != fault.method:
+                    continue
                 if fault.path is None or request.path.startswith(fault.path):
                     del self.faults[index]
                     return fault
         return None
 
+    def error_body(self, status: int, message: str) -> str:
+        """The service's error body for injected status faults."""
+        return message
+
+    def address_refusal(self) -> Fault | None:
+        """The service's answer refusing a buyer's address (None: it takes no address)."""
+        return None
+
+    def control_allowed(self, given: str | None) -> bool:
+        """Whether a control request carries the sandbox's secret."""
+        return bool(self.control_secret) and hmac.compare_digest(
+            (given or "").encode(), self.control_secret.encode()
+        )
+
     def _before(self):
+        if request.path.startswith(CONTROL_PREFIX):
+            return None  # the control endpoint is never faulted, nor counted
         self.requests.append((request.method, request.full_path))
+        if time.monotonic() < self.down_until:
+            return Response(self.error_body(503, "service unavailable"), status=503)
         fault = self._take_fault()
         if fault is None:
             return None

@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 from flask import Response, jsonify, request
 
+from simulators.base import Fault
 from simulators.parcel import ParcelSimulator, label_pdf, new_uuid, now_iso, random_code
 
 ROUTE = (
@@ -48,6 +49,7 @@ OFFSET = "+0600"  # Almaty
 class CdekSimulator(ParcelSimulator):
     name = "cdek-simulator"
     chaos_paths = ("/v2/orders",)
+    create_route = ("POST", "/v2/orders")
 
     def __init__(
         self,
@@ -76,6 +78,13 @@ class CdekSimulator(ParcelSimulator):
 
     def error_body(self, status: int, message: str) -> str:
         return json.dumps(_invalid("GET", "v2_internal_error", message))
+
+    def address_refusal(self) -> Fault:
+        """What CDEK answers for a recipient address it cannot place."""
+        body = _invalid(
+            "CREATE", "v2_recipient_location_not_recognized", "Recipient location not recognized"
+        )
+        return Fault(kind="status", status=400, body=json.dumps(body))
 
     def reset(self) -> None:
         super().reset()

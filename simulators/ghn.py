@@ -14,6 +14,7 @@ import re
 
 from flask import Response, jsonify, request
 
+from simulators.base import Fault
 from simulators.parcel import ParcelSimulator, label_pdf, now_iso, random_code
 
 REQUIRED = ("to_name", "to_phone", "to_address", "weight", "payment_type_id", "required_note")
@@ -27,6 +28,7 @@ CANCELLABLE = ("ready_to_pick", "picking")
 class GhnSimulator(ParcelSimulator):
     name = "ghn-simulator"
     chaos_paths = ("/shiip/public-api/v2/shipping-order/create",)
+    create_route = ("POST", "/shiip/public-api/v2/shipping-order/create")
 
     def __init__(
         self,
@@ -48,6 +50,16 @@ class GhnSimulator(ParcelSimulator):
 
     def error_body(self, status: int, message: str) -> str:
         return json.dumps({"code": status, "message": message, "data": None})
+
+    def address_refusal(self) -> Fault:
+        """What GHN answers for a ward it does not serve."""
+        body = {
+            "code": 400,
+            "message": "Phường/xã giao hàng chưa được hỗ trợ",
+            "code_message": "WARD_NOT_SUPPORTED",
+            "data": None,
+        }
+        return Fault(kind="status", status=400, body=json.dumps(body, ensure_ascii=False))
 
     def setup_routes(self) -> None:
         api = "/shiip/public-api/v2"

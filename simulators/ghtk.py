@@ -16,6 +16,7 @@ import re
 import requests
 from flask import Response, jsonify, request
 
+from simulators.base import Fault
 from simulators.parcel import ParcelSimulator, label_pdf, log, now_iso, random_code
 
 REQUIRED = ("id", "name", "tel", "address", "province", "district")
@@ -27,6 +28,7 @@ CANCELLABLE = ("1", "2", "12")
 class GhtkSimulator(ParcelSimulator):
     name = "ghtk-simulator"
     chaos_paths = ("/services/shipment/order",)
+    create_route = ("POST", "/services/shipment/order")
 
     def __init__(
         self,
@@ -43,6 +45,11 @@ class GhtkSimulator(ParcelSimulator):
 
     def error_body(self, status: int, message: str) -> str:
         return json.dumps({"success": False, "message": message})
+
+    def address_refusal(self) -> Fault:
+        """What GHTK answers for a district it does not serve."""
+        body = {"success": False, "message": "Địa chỉ giao hàng chưa được hỗ trợ"}
+        return Fault(kind="status", status=400, body=json.dumps(body, ensure_ascii=False))
 
     def setup_routes(self) -> None:
         rules = (

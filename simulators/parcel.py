@@ -87,6 +87,7 @@ class ParcelSimulator(Simulator):
     def reset(self) -> None:
         with self._lock:
             self.faults.clear()
+        self.down_until = 0.0
         with self._registry_lock:
             self.parcels.clear()
             self.duplicates_refused = 0

@@ -62,6 +62,8 @@ def start_sandbox(settings: dict, public_url: str, courier_every: float | None =
         parsed = urlparse(service["url"])
         simulator = make()
         simulator.webhook_url = hook
+        # The ops console's sandbox page sets faults through the control endpoint.
+        simulator.control_secret = settings.get("SANDBOX_SECRET")
         simulator.start(host=parsed.hostname or "127.0.0.1", port=parsed.port or 0)
         if courier_every:
             simulator.start_courier(courier_every)

@@ -25,6 +25,7 @@ SKU_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-
 class WarehouseSimulator(ParcelSimulator):
     name = "warehouse-simulator"
     chaos_paths = ("/v1/inbound-notes",)
+    create_route = ("POST", "/v1/inbound-notes")
 
     def __init__(
         self,

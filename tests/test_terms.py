@@ -61,7 +61,7 @@ def term_problems(msgid, msgstr, lang: str) -> list[str]:
         for name, term in CATALOG_TERMS.items()
         if lang in term
         and english not in term.get("ignore", ())
-        and _search(term["english"], english)
+        and _search(term["english"], LITERALS.sub(" ", english))
     }
     for name, rule in present.items():
         # A word another term of this message chose is not avoided here

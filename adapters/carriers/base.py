@@ -35,9 +35,17 @@ class DuplicateReference(AdapterError):
 
 
 class AddressRejected(Rejected):
-    """The service refuses the destination (unknown or unserved area, bad phone)."""
+    """The service refuses the destination (unknown or unserved area, bad phone).
+
+    ``field`` names the ship-to field the service objected to (``phone``, ``ward``,
+    ``line1``...), when its answer says which, so ops can be shown that field.
+    """
 
     code = "address_rejected"
+
+    def __init__(self, message: str, *, field: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.field = field
 
 
 class PhoneNotAccepted(AddressRejected):
@@ -45,6 +53,15 @@ class PhoneNotAccepted(AddressRejected):
     couriers call mobiles only). ``code`` names the service's rule: ``mobile_only``."""
 
     code = "phone_not_accepted"
+
+    def __init__(self, message: str, *, field: str | None = "phone", **kwargs: Any) -> None:
+        super().__init__(message, field=field, **kwargs)
+
+
+def field_named(text: str, hints: tuple[tuple[str, str], ...]) -> str | None:
+    """The ship-to field of the first (hint, field) whose hint appears in ``text``."""
+    lowered = (text or "").lower()
+    return next((name for hint, name in hints if hint.lower() in lowered), None)
 
 
 class AuthFailed(AdapterError):

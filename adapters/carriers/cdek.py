@@ -50,6 +50,7 @@ from adapters.carriers.base import (
     _l,
     carrier_reason,
     endpoint,
+    field_named,
     json_of,
     parse_time,
     status_event,
@@ -75,6 +76,15 @@ DUPLICATE_CODES = {
 NOT_FOUND_CODES = {"v2_entity_not_found", "v2_order_not_found", "v2_entity_not_found_im_number"}
 AUTH_CODES = {"v2_unauthorized", "v2_token_expired", "invalid_token", "unauthorized"}
 ADDRESS_HINTS = ("location", "city", "address", "postal", "phone", "recipient")
+# A CDEK error code -> the ship-to field it names (the location is the street address).
+FIELD_HINTS = (
+    ("phone", "phone"),
+    ("postal", "postal_code"),
+    ("city", "city"),
+    ("location", "line1"),
+    ("address", "line1"),
+    ("recipient_name", "name"),
+)
 # A token is cached for this share of its validity: the rest covers the time its answer
 # took to arrive and clocks that disagree, so the cached copy dies before the token.
 TOKEN_CACHE_SHARE = 0.75
@@ -245,7 +255,8 @@ def error_from_codes(errors: list[dict], status: int = 400, operation: str = "cr
     if operation == "cancel":
         return CannotCancel(message, provider=PROVIDER)
     if any(hint in code for code in codes for hint in ADDRESS_HINTS):
-        return AddressRejected(message, provider=PROVIDER)
+        field = next((f for f in (field_named(c, FIELD_HINTS) for c in codes) if f), None)
+        return AddressRejected(message, field=field, provider=PROVIDER)
     if status >= 500:
         return ProviderUnavailable(message, code="server_error", provider=PROVIDER)
     return Rejected(message, code="rejected", provider=PROVIDER)

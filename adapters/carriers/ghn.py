@@ -48,6 +48,7 @@ from adapters.carriers.base import (
     _l,
     carrier_reason,
     endpoint,
+    field_named,
     json_of,
     parse_time,
     webhook_token_matches,
@@ -103,6 +104,17 @@ SERVICE_LEVELS = (
 CANCELLED_STATUSES = frozenset({"cancel"})
 ADDRESS_HINTS = ("PHONE", "WARD", "DISTRICT", "PROVINCE", "ADDRESS")
 ADDRESS_FIELDS = ("to_phone", "to_ward", "to_district", "to_province", "to_address", "to_name")
+# What GHN's code_message or message names -> our ship-to field (phone before ward: a
+# message may name both the field and the area).
+FIELD_HINTS = (
+    ("PHONE", "phone"),
+    ("to_phone", "phone"),
+    ("WARD", "ward"),
+    ("DISTRICT", "district"),
+    ("PROVINCE", "province"),
+    ("to_name", "name"),
+    ("ADDRESS", "line1"),
+)
 DUPLICATE_HINTS = ("đã tồn tại", "already exist", "duplicate", "existed")
 NOT_FOUND_HINTS = ("not found", "không tồn tại", "không tìm thấy", "NOT_FOUND")
 # A Vietnamese mobile in E.164: +84, a mobile prefix digit, eight more digits.
@@ -234,7 +246,8 @@ def error_from(status: int, body: Any, operation: str = "create") -> AdapterErro
     if any(hint in code_message.upper() for hint in ADDRESS_HINTS) or any(
         name in message for name in ADDRESS_FIELDS
     ):
-        return AddressRejected(message, provider=PROVIDER)
+        field = field_named(code_message, FIELD_HINTS) or field_named(message, FIELD_HINTS)
+        return AddressRejected(message, field=field, provider=PROVIDER)
     return Rejected(message, code="rejected", provider=PROVIDER)
 
 

@@ -54,6 +54,7 @@ from adapters.carriers.base import (
     TrackingEvent,
     _l,
     carrier_reason,
+    field_named,
     json_of,
     status_event,
     whole,
@@ -115,6 +116,17 @@ SERVICE_LEVELS = (
 DUPLICATE_CODES = {"ORDER_ID_EXIST"}
 ADDRESS_HINTS = ("địa chỉ", "tỉnh", "huyện", "xã", "province", "district", "ward", "address")
 PHONE_HINTS = ("điện thoại", "phone", "tel")
+# Which ship-to field GHTK's message names; the finest level first.
+FIELD_HINTS = (
+    ("xã", "ward"),
+    ("ward", "ward"),
+    ("huyện", "district"),
+    ("district", "district"),
+    ("tỉnh", "province"),
+    ("province", "province"),
+    ("địa chỉ", "line1"),
+    ("address", "line1"),
+)
 # A Vietnamese mobile in E.164: +84, a mobile prefix digit, eight more digits.
 MOBILE_E164 = re.compile(r"^\+84([35789]\d{8})$")
 
@@ -238,7 +250,7 @@ def error_from(status: int, body: Any, operation: str = "create") -> AdapterErro
     if _mentions(message, PHONE_HINTS):
         return PhoneNotAccepted(message, provider=PROVIDER)
     if _mentions(message, ADDRESS_HINTS):
-        return AddressRejected(message, provider=PROVIDER)
+        return AddressRejected(message, field=field_named(message, FIELD_HINTS), provider=PROVIDER)
     return Rejected(message, code="rejected", provider=PROVIDER)
 
 

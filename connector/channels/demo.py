@@ -12,14 +12,13 @@ from sqlalchemy import select
 
 from connector.channels import connections
 from connector.config import SANDBOX_SHOPS
+from connector.demo import DEMO_SELLER_EMAIL, DEMO_SELLER_TOKEN
 from connector.extensions import db
 from connector.feeds import categories
 from connector.models import ApiToken, ChannelCategory, ChannelConnection, Role, User
 from connector.models.account import hash_token
 from connector.ops.audit import Actor
 
-DEMO_SELLER_EMAIL = "seller@demo.example"
-DEMO_SELLER_TOKEN = "cbc_demo_seller_000000000000000000000000000000"  # noqa: S105 - demo only
 # The demo listing's category on each sandbox channel.
 DEMO_CATEGORY = "服装 > T恤"
 SANDBOX_CATEGORIES = {

@@ -147,6 +147,8 @@ class Shipment(db.Model):
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error_code: Mapped[str | None] = mapped_column(String(64))
     last_error_message: Mapped[str | None] = mapped_column(String(500))
+    # The ship-to field the carrier named when it refused the address (phone, ward...).
+    last_error_field: Mapped[str | None] = mapped_column(String(32))
     last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     documents_ready: Mapped[bool] = mapped_column(Boolean, default=False)
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -18,6 +18,7 @@ def init_app(app) -> None:
         fx_views,
         glossary_views,
         job_views,
+        sandbox_views,
         shipment_views,
     )
     from connector.ops.blueprint import bp

@@ -58,6 +58,10 @@ def _changes_from_form(shipment: Shipment, current: dict | None) -> fixes.Change
 
 def _render_fix(shipment: Shipment, errors: dict, status: int = 200):
     current = fixes.current_address(shipment)
+    # The field the carrier refused, in clear (ops cannot retype what they cannot read).
+    revealed = fixes.reveal_rejected(shipment, web_actor()) if current is not None else None
+    if revealed is not None:
+        current = {**current, revealed[0]: revealed[1]}
     lines = list(shipment.lines)
     values = {key: value for key, value in request.form.items()} if request.method == "POST" else {}
     body = render_template(
@@ -68,7 +72,8 @@ def _render_fix(shipment: Shipment, errors: dict, status: int = 200):
         parcel=measure(lines) if lines else None,
         values=values,
         errors=errors,
-        masked_fields=pii.MASKED,
+        masked_fields=tuple(name for name in pii.MASKED if not revealed or name != revealed[0]),
+        rejected=fixes.rejected_field(shipment),
         address_fields=fixes.ADDRESS_FIELDS,
         services=fixes.service_choices(shipment.adapter),
         current_service=shipment.service or configured_service(shipment.adapter),

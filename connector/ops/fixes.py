@@ -20,6 +20,8 @@ from connector.extensions import db
 from connector.markets.registry import markets
 from connector.models import Shipment
 from connector.models.types import utcnow
+from connector.ops import audit
+from connector.ops.audit import Actor
 from connector.orders import pii, tracking
 from connector.orders.adapters import adapter_class, service_levels
 from connector.orders.address import AddressRejected, check_ship_to
@@ -237,3 +239,29 @@ def current_address(shipment: Shipment) -> dict | None:
         return pii.masked(pii.decrypt(shipment.order.ship_to_encrypted))
     except pii.PiiUnreadable:
         return None
+
+
+def rejected_field(shipment: Shipment) -> str | None:
+    """The ship-to field the carrier refused, when its answer said which."""
+    name = shipment.last_error_field
+    if name is None and shipment.last_error_code == "phone_not_accepted":
+        name = "phone"
+    return name if name in ADDRESS_FIELDS else None
+
+
+def reveal_rejected(shipment: Shipment, actor: Actor) -> tuple[str, str | None] | None:
+    """The refused field's value in clear, so ops can correct what they cannot otherwise
+    read; every reveal is written to the audit log (who, when, which shipment, which
+    field: never the value). None when the field is not masked or none was named."""
+    name = rejected_field(shipment)
+    if name is None or name not in pii.MASKED:
+        return None
+    value = pii.decrypt(shipment.order.ship_to_encrypted).get(name)
+    audit.record(
+        actor,
+        "shipment.pii_view",
+        "shipment",
+        shipment.id,
+        details={"field": name, "reason": shipment.last_error_code},
+    )
+    return name, value

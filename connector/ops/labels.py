@@ -25,6 +25,26 @@ OUTCOME_LABELS = {
     None: _l("Running"),
 }
 
+# What became of one shipment of a batch retry (connector.ops.retry_outcomes).
+BATCH_OUTCOME_LABELS = {
+    "sent": _l("Sent"),
+    "failed": _l("Failed, needs a person"),
+    "retrying": _l("Failed, will retry"),
+    "sending": _l("Being sent"),
+    "skipped": _l("Skipped"),
+    "waiting": _l("Not reached yet"),
+    "cancelled": _l("Cancelled"),
+}
+BATCH_OUTCOME_TONES = {
+    "sent": "ok",
+    "failed": "bad",
+    "retrying": "warn",
+    "skipped": "warn",
+    "sending": "neutral",
+    "waiting": "neutral",
+    "cancelled": "muted",
+}
+
 JOB_STATUS_LABELS = {
     "queued": _l("Queued"),
     "started": _l("Running"),

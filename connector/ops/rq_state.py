@@ -34,6 +34,7 @@ class JobInfo:
     scheduled_for: datetime | None = None
     error: str | None = None  # the last line of the traceback
     meta: dict = field(default_factory=dict)
+    args: tuple = ()
 
 
 def _text(value) -> str | None:
@@ -75,6 +76,7 @@ def job_info(job_id: str, role: str = "job", queue: Queue | None = None) -> JobI
         scheduled_for=scheduled_for,
         error=error,
         meta=dict(job.meta or {}),
+        args=tuple(job.args or ()),
     )
 
 

@@ -173,6 +173,7 @@ def _finish_submitted(
             next_attempt_at=None,
             last_error_code=None,
             last_error_message=None,
+            last_error_field=None,
             last_error_at=None,
             submitted_at=now,
             updated_at=now,
@@ -225,6 +226,7 @@ def _finish_failed(claim_: Claim, error: AdapterError, secrets) -> DispatchResul
             lease_expires_at=None,
             last_error_code=error.code[:64],
             last_error_message=message,
+            last_error_field=(getattr(error, "field", None) or None),
             last_error_at=now,
             updated_at=now,
         )

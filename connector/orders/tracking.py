@@ -170,6 +170,7 @@ def apply_events(shipment: Shipment) -> None:
         elif event.state == S.NEEDS_ATTENTION:
             shipment.last_error_code = reason_for(shipment.adapter, event.code)
             shipment.last_error_message = f"the service reports {event.code}"
+            shipment.last_error_field = None
             shipment.last_error_at = event.occurred_at
         elif event.state == S.CANCELLED:
             shipment.cancel_requested = False

@@ -257,3 +257,9 @@ def test_a_fresh_token_refused_too_is_auth_failed_without_a_third_try():
         adapter.lookup("", UUID)
     assert not caught.value.transient
     assert len(session.calls) == 4 and store.get(SETTINGS.token_name) is None
+
+
+def test_an_address_refusal_names_the_field_cdek_objected_to():
+    with pytest.raises(AddressRejected) as caught:
+        cdek.parse_order(200, fixture("cdek/order_invalid_location.json"))
+    assert caught.value.field == "line1"  # the recipient's location: the street address

@@ -120,3 +120,13 @@ def test_label_is_fetched_through_a_print_token():
         "https://online-gateway.ghn.vn/a5/public-api/printA5?token=p-tok"
     )
     assert label.kind == "label" and label.data == b"<html>A5</html>"
+
+
+def test_an_address_refusal_names_the_field_ghn_objected_to():
+    with pytest.raises(AddressRejected) as caught:
+        ghn.parse_create_order(400, fixture("ghn/error_phone_invalid.json"))
+    assert caught.value.field == "phone"
+    ward = {"code": 400, "message": "Phường/xã giao hàng chưa được hỗ trợ"}
+    with pytest.raises(AddressRejected) as caught:
+        ghn.parse_create_order(400, {**ward, "code_message": "WARD_NOT_SUPPORTED"})
+    assert caught.value.field == "ward"

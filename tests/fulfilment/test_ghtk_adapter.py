@@ -252,3 +252,9 @@ def test_a_carrier_the_market_does_not_offer_is_refused_by_field(app, client, se
     )
     assert response.status_code == 422, response.json
     assert list(response.json["error"]["fields"]) == ["carrier"]
+
+
+def test_an_address_refusal_names_the_field_ghtk_objected_to():
+    with pytest.raises(AddressRejected) as caught:
+        ghtk.parse_order(200, fixture("ghtk/error_address.json"))
+    assert caught.value.field == "line1"  # "the delivery address is not served"

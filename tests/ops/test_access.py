@@ -37,6 +37,9 @@ OPS_ROUTES = [
     ("GET", "/ops/jobs"),
     ("GET", "/ops/jobs/some-job"),
     ("GET", "/ops/audit"),
+    ("GET", "/ops/sandbox"),
+    ("POST", "/ops/sandbox/faults"),
+    ("POST", "/ops/sandbox/ghn/clear"),
     # rq-dashboard, mounted behind the same gate
     ("GET", "/ops/rq/"),
     ("GET", "/ops/rq/favicon.ico"),
