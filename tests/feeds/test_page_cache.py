@@ -8,7 +8,6 @@ from decimal import Decimal as D
 
 import pytest
 
-from connector.feeds import service
 from tests.conftest import bearer
 from tests.offers.support import Quote, fresh, run_jobs, store
 
@@ -23,20 +22,6 @@ def second_seller(client, ops_token):
         headers=bearer(ops_token),
     )
     return response.json
-
-
-@pytest.fixture
-def renders(monkeypatch):
-    """How many times a feed page was assembled from the database."""
-    calls = []
-    original = service.load_page
-
-    def counting(query):
-        calls.append(query)
-        return original(query)
-
-    monkeypatch.setattr(service, "load_page", counting)
-    return calls
 
 
 def test_a_page_is_made_once_for_every_seller_of_the_market(

@@ -31,21 +31,20 @@ from flask import Flask, current_app, g, request
 from flask_smorest import abort
 from werkzeug.wrappers import Response
 
-from connector.auth.principal import bearer_secret
 from connector.feeds.page_cache import encodings, market_state, page_store, principals
 from connector.feeds.page_cache.epochs import watch_writes
 from connector.feeds.page_cache.lookup import ENVIRON_KEY, Lookup
 from connector.feeds.page_cache.market_state import MarketState
-from connector.feeds.page_cache.middleware import MadePages, cacheable
+from connector.feeds.page_cache.middleware import Credential, MadePages, cacheable
 from connector.feeds.page_cache.page_store import Rendered
 from connector.feeds.page_cache.principals import presentation_key
 from connector.feeds.page_cache.responses import page_response
 from connector.markets.model import Market
 from connector.models import User
-from connector.models.account import hash_token
 from connector.services import get_redis
 
 __all__ = [
+    "Credential",
     "MarketState",
     "Rendered",
     "cacheable",
@@ -79,9 +78,18 @@ def _take_lookup() -> None:
         abort(429, headers={"Retry-After": str(lookup.retry_after)})
 
 
-def serve(user: User, market: Market, render: Callable[[int], Rendered]) -> Response:
+def serve(
+    user: User,
+    market: Market,
+    render: Callable[[int], Rendered],
+    scope: dict | None = None,
+) -> Response:
     """The page from the cache when it is made for the market's change number, else
-    ``render(change_number)``'s bytes, kept for every other caller."""
+    ``render(change_number)``'s bytes, kept for every other caller.
+
+    ``scope`` is what the caller's credential may read, as the endpoint's ``may_read``
+    checks it on the fast path; by default an API token's role and markets.
+    """
     lookup: Lookup | None = g.get("feeds_lookup")
     if lookup is None:
         # Redis did not answer the lookup: render from the database, keep nothing.
@@ -90,9 +98,13 @@ def serve(user: User, market: Market, render: Callable[[int], Rendered]) -> Resp
         return page_response(request, page_store.meta_of(rendered, state.seq), rendered.body, state)
     client = get_redis()
     if lookup.principal is None:
-        secret = bearer_secret(request)
-        if secret is not None:
-            principals.remember(client, hash_token(secret), lookup.auth_epoch, user)
+        principals.remember(
+            client,
+            lookup.principal_digest,
+            lookup.auth_epoch,
+            user,
+            principals.scope_of(user) if scope is None else scope,
+        )
     state = lookup.state or market_state.read_and_remember(client, lookup.market_epoch, market)
     presentation = principals.presentation_key(user)
     key = page_store.page_key(

@@ -38,6 +38,7 @@ class Lookup:
     fmt: str
     encoding: str
     market: str
+    principal_digest: str  # what the slow path keeps the caller's principal under
     market_epoch: bytes
     auth_epoch: bytes
     principal: dict | None

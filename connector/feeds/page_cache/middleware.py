@@ -14,6 +14,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask import Flask
 from limits import RateLimitItem
@@ -30,20 +31,46 @@ from connector.models.account import hash_token
 from connector.services import get_redis
 
 
+class Credential(NamedTuple):
+    """Who asks, as the cache knows them: the digest their principal is kept under and
+    the bucket their requests are counted in."""
+
+    digest: str
+    rate_bucket: str
+
+
+def bearer_credential(req: Request, match: re.Match) -> Credential | None:
+    """An API token in ``Authorization: Bearer``; None lets the view answer 401."""
+    secret = bearer_secret(req)
+    if secret is None:
+        return None
+    return Credential(hash_token(secret), token_rate_key(secret))
+
+
 @dataclass(frozen=True)
 class Cacheable:
     endpoint: str
     path: re.Pattern
-    format_of: Callable[[Request], str]
+    format_of: Callable[[Request, re.Match], str]
+    credential: Callable[[Request, re.Match], Credential | None]
+    may_read: Callable[[dict, str, str], bool]
 
 
 _CACHEABLE: dict[str, Cacheable] = {}
 
 
-def cacheable(endpoint: str, path: str, format_of: Callable[[Request], str]) -> None:
+def cacheable(
+    endpoint: str,
+    path: str,
+    format_of: Callable[[Request, re.Match], str],
+    credential: Callable[[Request, re.Match], Credential | None] = bearer_credential,
+    may_read: Callable[[dict, str, str], bool] = principals.may_read,
+) -> None:
     """Serve ``endpoint`` from the page cache: ``path`` is its URL as a regular expression
-    with a ``code`` group (the market), ``format_of`` the format a request asks for."""
-    _CACHEABLE[endpoint] = Cacheable(endpoint, re.compile(path), format_of)
+    with a ``code`` group (the market), ``format_of`` the format a request asks for,
+    ``credential`` who asks (an API token by default) and ``may_read`` whether their
+    cached principal may read that market in that format."""
+    _CACHEABLE[endpoint] = Cacheable(endpoint, re.compile(path), format_of, credential, may_read)
 
 
 class MadePages:
@@ -60,7 +87,7 @@ class MadePages:
             for entry in _CACHEABLE.values():
                 match = entry.path.fullmatch(path)
                 if match:
-                    response = self._made(environ, entry, match["code"].upper())
+                    response = self._made(environ, entry, match)
                     if response is not None:
                         return response(environ, start_response)
                     break
@@ -73,12 +100,13 @@ class MadePages:
                 client = get_redis()
         return client
 
-    def _made(self, environ, entry: Cacheable, code: str) -> Response | None:
+    def _made(self, environ, entry: Cacheable, match: re.Match) -> Response | None:
         req = Request(environ)
-        secret = bearer_secret(req)
-        if secret is None:
+        credential = entry.credential(req, match)
+        if credential is None:
             return None  # the view answers 401
-        fmt = entry.format_of(req)
+        code = match["code"].upper()
+        fmt = entry.format_of(req, match)
         encoding = encodings.chosen(req)
         # The page every caller without presentation settings reads comes in the same
         # round trip; a caller with settings costs a second one.
@@ -91,9 +119,9 @@ class MadePages:
             market_epoch, auth_epoch, principal, state, meta, count = self._lookup(
                 client,
                 code=code,
-                principal=principal_key(hash_token(secret)),
+                principal=principal_key(credential.digest),
                 meta=meta_key(key, encoding),
-                counter=rate_key(token_rate_key(secret), int(now // window)),
+                counter=rate_key(credential.rate_bucket, int(now // window)),
                 window=window,
             )
         except RedisError:
@@ -103,6 +131,7 @@ class MadePages:
             fmt=fmt,
             encoding=encoding,
             market=code,
+            principal_digest=credential.digest,
             market_epoch=market_epoch,
             auth_epoch=auth_epoch,
             principal=principal,
@@ -114,7 +143,7 @@ class MadePages:
         if count > limit.amount:
             lookup.retry_after = max(1, int(window - now % window))
             return None  # the app answers 429 in its error envelope and language
-        if principal is None or state is None or not principals.may_read(principal, code):
+        if principal is None or state is None or not entry.may_read(principal, code, fmt):
             return None
         if principal["p"]:
             lookup.key = page_store.page_key(entry.endpoint, code, fmt, req.args, principal["p"])

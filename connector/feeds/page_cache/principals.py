@@ -34,21 +34,23 @@ def presentation_key(user: User) -> str:
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
-def may_read(principal: dict, code: str) -> bool:
-    """Whether a cached principal may read market ``code``'s feed."""
+def may_read(principal: dict, code: str, fmt: str) -> bool:
+    """Whether a cached API token's principal may read market ``code``'s feed (any format:
+    the channels a seller chose are checked by the view, which sees the settings)."""
     return principal["role"] in (Role.SELLER, Role.OPS) and (
         principal["role"] == Role.OPS or code in principal["markets"]
     )
 
 
-def remember(client: Redis, digest: str, epoch: bytes, user: User) -> None:
-    """Keep ``user``'s principal under the epoch read before the user was loaded."""
-    value = {
-        "epoch": epoch.decode(),
-        "role": user.role,
-        "markets": list(user.markets or []),
-        "p": presentation_key(user),
-    }
+def scope_of(user: User) -> dict:
+    """What an API token's principal may read: its role and markets."""
+    return {"role": user.role, "markets": list(user.markets or [])}
+
+
+def remember(client: Redis, digest: str, epoch: bytes, user: User, scope: dict) -> None:
+    """Keep ``user``'s principal (``scope`` and presentation key) under the epoch read
+    before the user was loaded."""
+    value = {"epoch": epoch.decode(), **scope, "p": presentation_key(user)}
     try:
         client.set(principal_key(digest), orjson.dumps(value), ex=PRINCIPAL_TTL_SECONDS)
     except RedisError:
