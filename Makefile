@@ -74,14 +74,13 @@ format: venv-test
 test: system-test venv-test translations lint
 	$(BIN)/pytest
 
-# The benchmarks (not tests: figures, no pass/fail), each printing its result last.
-# They build 100,000-offer catalogs, so a run takes a while.
+# The benchmarks (not tests: figures, no pass/fail), one after another, ending with each
+# one's last line and the load average. 100,000-offer catalogs: a run takes a while.
+# BENCH_OFFERS=1000000 for the documented large run (README, "Benchmarks").
+BENCH_OFFERS ?= 100000
 bench: venv-test translations
 	scripts/ensure-debian-packages wrk
-	$(BIN)/python bench/feed.py
-	$(BIN)/python bench/export.py
-	$(BIN)/python bench/reprice.py
-	$(BIN)/python bench/dispatch.py
+	$(BIN)/python bench/run_all.py --offers $(BENCH_OFFERS)
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache .ruff_cache test-artifacts

@@ -6,7 +6,7 @@ starts the app under gunicorn with `make run`'s settings and loads it with
 wrk (16 connections, loopback) at the first, middle and last page; in the
 same run it loads a bare Flask endpoint, under the same gunicorn settings,
 that returns the same page bytes from memory. Figures are ratios against
-that baseline; the line ends with a gzip page's bytes per offer.
+that baseline; the line ends with a gzip and a brotli page's bytes per offer.
 
     .venv/bin/python bench/feed.py [--offers 100000] [--seconds 10]
 """
@@ -190,6 +190,11 @@ def main() -> None:
                     )
                     with urllib.request.urlopen(packed) as response:
                         gzip_per_offer = len(response.read()) / PAGE
+                    packed = urllib.request.Request(
+                        url, headers={"Authorization": f"Bearer {key}", "Accept-Encoding": "br"}
+                    )
+                    with urllib.request.urlopen(packed) as response:
+                        br_per_offer = len(response.read()) / PAGE
                 wrk(url, 2, key)  # warm up
                 figures[name] = wrk(url, args.seconds, key)
                 print(
@@ -223,7 +228,7 @@ def main() -> None:
         f"feed offers={len(seqs)} rps={rps:.0f} bare_rps={bare_rps:.0f} "
         f"ratio={rps / bare_rps:.2f} p99_ms={p99:.1f} "
         f"last_vs_first={figures['last'][0] / figures['first'][0]:.2f} "
-        f"gzip_bytes_per_offer={gzip_per_offer:.0f}"
+        f"gzip_bytes_per_offer={gzip_per_offer:.0f} br_bytes_per_offer={br_per_offer:.0f}"
     )
 
 

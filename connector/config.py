@@ -151,7 +151,7 @@ def _settings(env: Mapping[str, str], instance_path: Path, overrides: Mapping) -
             "window_seconds": _int(env, "LOGIN_FAILURE_WINDOW_SECONDS", 900),
         },
         "JOB_TIMEOUT_SECONDS": _int(env, "JOB_TIMEOUT_SECONDS", 300),
-        # Feed pages each web process keeps in memory beside Redis (connector/feeds/page_cache.py).
+        # Feed pages each web process keeps in memory beside Redis (connector/feeds/page_cache/).
         "FEED_PAGE_MEMORY_MB": _int(env, "FEED_PAGE_MEMORY_MB", 64),
         # Whole request bodies; a larger body is a 413.
         "MAX_CONTENT_LENGTH": max_upload_mb * 1024 * 1024,

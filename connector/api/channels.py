@@ -8,9 +8,9 @@ from a stable URL that carries the seller's feed key instead of an API key.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
-from flask import Response
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_smorest import abort
@@ -19,7 +19,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 from connector import fields as f
 from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
-from connector.feeds import categories, service
+from connector.feeds import categories, page_cache, service
 from connector.feeds import settings as channel_settings
 from connector.feeds.formats import FORMATS
 from connector.feeds.presentation import BadLinkTemplate, check_link_template
@@ -206,6 +206,24 @@ def rotate_feed_key(user: User):
     return _view(user)
 
 
+def _feed_key_credential(req, match) -> page_cache.Credential:
+    """The feed key in the polled URL stands for an API key: the principal is kept by its
+    digest, and its requests are counted under it."""
+    digest = channel_settings.feed_key_digest(match["key"])
+    return page_cache.Credential("feed-" + digest, "feed:" + digest[:24])
+
+
+# Kaspi polls the whole catalogue: made once per change of the market's offers (or of the
+# seller's settings), like every feed page (connector/feeds/page_cache/).
+page_cache.cacheable(
+    "channels_api.channel_feed",
+    r"/api/v1/channel-feeds/(?P<key>[^/]+)/(?P<code>[^/]+)/(?P<fmt>[^/]+)",
+    lambda req, match: match["fmt"],
+    credential=_feed_key_credential,
+    may_read=lambda principal, code, fmt: f"{code}/{fmt}" in principal.get("feeds", ()),
+)
+
+
 @blp.get("/channel-feeds/<key>/<code>/<fmt>")
 @blp.doc(security=[])
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
@@ -213,17 +231,12 @@ def channel_feed(key: str, code: str, fmt: str):
     """A seller's whole catalogue in a channel's format, at a URL the channel polls (Kaspi)."""
     found = channel_settings.seller_by_feed_key(key)
     market = markets().get(code.upper())
-    channel = FORMATS.get(fmt)
-    if (
-        found is None
-        or market is None
-        or channel is None
-        or not channel.whole_catalogue
-        or market.code not in (found[0].markets or [])
-        or not channel_settings.channel_chosen(found[1], market.code, fmt)
-    ):
+    if found is None or market is None:
         abort(404, message=_("No such feed."))
-    _seller, settings = found
+    seller, settings = found
+    polled = channel_settings.polled_feeds(seller, settings)
+    if f"{market.code}/{fmt}" not in polled:
+        abort(404, message=_("No such feed."))
     query = service.FeedQuery(
         market=market.code,
         locale=_catalogue_locale(market.locales),
@@ -232,14 +245,21 @@ def channel_feed(key: str, code: str, fmt: str):
         ready_only=True,
         presentation=channel_settings.presentation_from(settings, market.code, fmt),
     )
+    scope = {"role": "feed", "feeds": polled}
+    return page_cache.serve(seller, market, lambda seq: _catalogue(query, seq), scope=scope)
+
+
+def _catalogue(query: service.FeedQuery, seq: int) -> page_cache.Rendered:
+    """The whole catalogue pinned to the market's change ``seq``."""
+    query.upper = seq
     page = service.load_catalogue(query)
-    media = channel.media_type
-    return Response(
-        service.assemble(page),
-        status=200,
-        headers={"Cache-Control": "no-cache"},
-        mimetype=media.split(";")[0],
-        content_type=media,
+    frame = service.frame_of(page)
+    # The file carries the time it was made: a strong ETag names these very bytes.
+    etag = hashlib.sha256(f"{service.etag_of(page)}:{frame.date}".encode()).hexdigest()[:32]
+    return page_cache.Rendered(
+        body=service.assemble(page, frame),
+        content_type=FORMATS[query.fmt].media_type,
+        etag=etag,
     )
 
 

@@ -178,11 +178,11 @@ def list_markets(user: User):
     return readable_markets(user)
 
 
-# Served from pages already made when they are (connector/feeds/page_cache.py).
+# Served from pages already made when they are (connector/feeds/page_cache/).
 page_cache.cacheable(
     "feeds_api.market_offers",
     r"/api/v1/markets/(?P<code>[^/]+)/offers",
-    lambda req: _format(req.args, req.accept_mimetypes),
+    lambda req, match: _format(req.args, req.accept_mimetypes),
 )
 
 

@@ -15,12 +15,14 @@ settings. ``presentation_from`` is pure, so a cache can key on its result.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from connector.extensions import db
+from connector.feeds.formats import FORMATS
 from connector.feeds.presentation import DEFAULT, Presentation
 from connector.models import ChannelCategory, SellerChannelSettings, User
 from connector.models.types import utcnow
@@ -65,6 +67,22 @@ def rotate_feed_key(seller: User) -> SellerChannelSettings:
         row.updated_at = utcnow()
     db.session.commit()
     return row
+
+
+def feed_key_digest(key: str) -> str:
+    """What a feed key is known by outside the database (caches, rate counters)."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def polled_feeds(seller: User, settings: dict) -> list[str]:
+    """``MARKET/format`` of every whole-catalogue feed this seller's key URL serves: the
+    seller's markets where it chose a channel that is polled (Kaspi)."""
+    return sorted(
+        f"{market}/{fmt}"
+        for market in seller.markets or []
+        for fmt, entry in FORMATS.items()
+        if entry.whole_catalogue and channel_chosen(settings, market, fmt)
+    )
 
 
 def seller_by_feed_key(key: str) -> tuple[User, dict] | None:

@@ -161,12 +161,88 @@ def loose_box(goods: Goods, units: int, limits: Limits) -> Box | None:
     return Box(units, weight, *best[1])
 
 
+# What bisection on loose_box() returned for goods that fit this many or more (it gave
+# up doubling past a million units): kept, so a price never depends on the method.
+MOST_UNITS = 524_288
+
+
 @functools.lru_cache(maxsize=1024)
 def units_per_parcel(goods: Goods, limits: Limits) -> int:
-    """The most loose units one parcel can carry (0: not even one unit fits)."""
+    """The most loose units one parcel can carry (0: not even one unit fits).
+
+    Weight and size are separate bounds, each monotone in the count: the most
+    units the weight limit allows, and the largest grid of units (with the outer
+    carton's walls) that the side and girth limits admit. Worked out directly
+    rather than by trying counts with loose_box(): this runs for every listing on
+    every reprice, and a bisection costs twenty grid searches.
+    """
     if loose_box(goods, 1, limits) is None:
         return 0
-    # The count that fits is monotone, so bisect between what fits and what cannot.
+    by_weight = _most_by_weight(goods, limits.max_weight_g)
+    if by_weight is None and limits.max_side_cm is None:
+        return _most_by_trying(goods, limits)  # nothing bounds the grid
+    by_size = _most_in_a_grid(goods, limits, by_weight or MOST_UNITS)
+    return min(by_weight or MOST_UNITS, max(1, by_size), MOST_UNITS)
+
+
+def _most_by_weight(goods: Goods, max_weight_g: int | None) -> int | None:
+    """The most units whose gross weight (outer carton included) the limit allows."""
+    if max_weight_g is None:
+        return None
+    per_unit = Decimal(goods.weight_g) * (1 + OUTER_CARTON_WEIGHT_PCT / 100)
+    units = max(1, int(Decimal(max_weight_g) / per_unit))
+    while units > 1 and _loose_weight(goods, units) > max_weight_g:
+        units -= 1
+    while _loose_weight(goods, units + 1) <= max_weight_g:
+        units += 1
+    return units
+
+
+def _most_in_a_grid(goods: Goods, limits: Limits, cap: int) -> int:
+    """The largest nx x ny x nz grid (at most ``cap`` units) whose outer carton the side
+    and girth limits admit; 0 when two units do not fit together."""
+    best = 0
+    max_x = min(cap, _axis_limit(goods.length_cm, limits))
+    max_y = min(cap, _axis_limit(goods.width_cm, limits))
+    max_z = min(cap, _axis_limit(goods.height_cm, limits))
+    for nx in range(1, max_x + 1):
+        for ny in range(1, min(max_y, math.ceil(cap / nx)) + 1):
+            top = min(max_z, math.ceil(cap / (nx * ny)))
+            if nx * ny * top <= best:
+                continue
+            # The girth grows with the layers: the most that fit, by bisection.
+            if not _admits_size(goods, limits, (nx, ny, 1)):
+                continue
+            low, high = 1, top + 1
+            while high - low > 1:
+                middle = (low + high) // 2
+                if _admits_size(goods, limits, (nx, ny, middle)):
+                    low = middle
+                else:
+                    high = middle
+            best = max(best, min(cap, nx * ny * low))
+    return best
+
+
+def _admits_size(goods: Goods, limits: Limits, counts: tuple[int, int, int]) -> bool:
+    """Whether the outer carton of this grid passes the side and girth limits (weight apart)."""
+    dims = _grid_box(goods, counts) if counts != (1, 1, 1) else _padded(goods)
+    return _size_only(limits).admit(0, dims)
+
+
+@functools.lru_cache(maxsize=64)
+def _size_only(limits: Limits) -> Limits:
+    return Limits(None, limits.max_side_cm, limits.max_girth_cm)
+
+
+def _padded(goods: Goods) -> tuple[Decimal, Decimal, Decimal]:
+    # One unit of several in a grid still has the outer carton's walls around it.
+    length, width, height = goods.dims
+    return (length + OUTER_CARTON_CM, width + OUTER_CARTON_CM, height + OUTER_CARTON_CM)
+
+
+def _most_by_trying(goods: Goods, limits: Limits) -> int:
+    """The count that fits, by doubling then bisection on loose_box() (unbounded limits)."""
     low, high = 1, 2
     while loose_box(goods, high, limits) is not None:
         low, high = high, high * 2

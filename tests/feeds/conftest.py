@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from connector.feeds import service
 from tests.conftest import bearer
 from tests.offers.conftest import rates, translator  # noqa: F401  (fixtures)
 from tests.offers.support import create, run_jobs, tshirt
@@ -31,3 +32,17 @@ def catalog(app, client, exporter_token, rates, translator):  # noqa: F811
         ids.append(create(client, exporter_token, payload)["id"])
     run_jobs(app)
     return ids
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """How many times a feed page was assembled from the database."""
+    calls = []
+    original = service.load_page
+
+    def counting(query):
+        calls.append(query)
+        return original(query)
+
+    monkeypatch.setattr(service, "load_page", counting)
+    return calls

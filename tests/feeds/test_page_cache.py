@@ -6,9 +6,9 @@ from __future__ import annotations
 import gzip
 from decimal import Decimal as D
 
+import brotli
 import pytest
 
-from connector.feeds import service
 from tests.conftest import bearer
 from tests.offers.support import Quote, fresh, run_jobs, store
 
@@ -23,20 +23,6 @@ def second_seller(client, ops_token):
         headers=bearer(ops_token),
     )
     return response.json
-
-
-@pytest.fixture
-def renders(monkeypatch):
-    """How many times a feed page was assembled from the database."""
-    calls = []
-    original = service.load_page
-
-    def counting(query):
-        calls.append(query)
-        return original(query)
-
-    monkeypatch.setattr(service, "load_page", counting)
-    return calls
 
 
 def test_a_page_is_made_once_for_every_seller_of_the_market(
@@ -76,12 +62,21 @@ def test_every_format_is_served_again_with_its_etag(
     assert unchanged.status_code == 304 and unchanged.data == b""
 
 
-def test_gzip_when_the_client_accepts_it(client, seller_key, catalog):
+@pytest.mark.parametrize(
+    ("accept", "coding", "unpack"),
+    [
+        ("gzip", "gzip", gzip.decompress),
+        ("gzip, br", "br", brotli.decompress),
+        ("br;q=0.5, gzip", "gzip", gzip.decompress),
+        ("gzip;q=0.4, br;q=0.9", "br", brotli.decompress),
+    ],
+)
+def test_the_coding_the_client_rates_highest(client, seller_key, catalog, accept, coding, unpack):
     plain = client.get(FEED, headers=bearer(seller_key))
     for _ in range(2):  # made, then served as made
-        packed = client.get(FEED, headers={**bearer(seller_key), "Accept-Encoding": "gzip, br"})
-        assert packed.headers["Content-Encoding"] == "gzip"
-        assert gzip.decompress(packed.data) == plain.data
+        packed = client.get(FEED, headers={**bearer(seller_key), "Accept-Encoding": accept})
+        assert packed.headers["Content-Encoding"] == coding
+        assert unpack(packed.data) == plain.data
         assert len(packed.data) < len(plain.data) / 3
     assert packed.headers["ETag"] != plain.headers["ETag"]
     assert client.get(FEED, headers=bearer(seller_key)).data == plain.data
@@ -90,11 +85,18 @@ def test_gzip_when_the_client_accepts_it(client, seller_key, catalog):
         FEED,
         headers={
             **bearer(seller_key),
-            "Accept-Encoding": "gzip",
+            "Accept-Encoding": accept,
             "If-None-Match": packed.headers["ETag"],
         },
     )
     assert unchanged.status_code == 304
+
+
+def test_a_refused_coding_is_never_sent(client, seller_key, catalog):
+    refused = {"Accept-Encoding": "br;q=0, gzip;q=0, identity"}
+    for _ in range(2):
+        response = client.get(FEED, headers={**bearer(seller_key), **refused})
+        assert "Content-Encoding" not in response.headers and response.json["items"]
 
 
 def test_a_changed_offer_shows_on_the_next_request(
