@@ -14,10 +14,13 @@ from connector.demo import (
     ACCOUNTS,
     DEMO_LOGO_PRINT,
     DEMO_PASSWORD,
+    DEMO_SELLER_EMAIL,
     DEMO_SELLER_TOKEN,
 )
 from connector.extensions import db
+from connector.feeds import settings as channel_settings
 from connector.models import User
+from connector.urls import public_url_for
 
 SANDBOX_NAMES = {"ghn": "GHN", "cdek": "CDEK", "consolidation": "warehouse", "ghtk": "GHTK"}
 
@@ -37,6 +40,27 @@ def _sandbox_line(adapters: dict) -> str | None:
     return ", ".join(simulated) if simulated else None
 
 
+def _shops_line(channels: dict) -> str | None:
+    simulated = [f"{name} {conf['url']}" for name, conf in channels.items() if conf.get("sandbox")]
+    return ", ".join(simulated) if simulated else None
+
+
+def _kaspi_url() -> str | None:
+    """The demo seller's polled Kaspi URL, once `demo shops` has set it up."""
+    seller = db.session.execute(
+        select(User).where(User.email == DEMO_SELLER_EMAIL)
+    ).scalar_one_or_none()
+    if seller is None:
+        return None
+    feeds = channel_settings.polled_feeds(seller, channel_settings.settings_of(seller))
+    if "KZ/kaspi" not in feeds:
+        return None
+    row = channel_settings.settings_row(seller)
+    # A command runs outside any request: build the URL in a request to the public URL.
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        return public_url_for("channels_api.channel_feed", key=row.feed_key, code="KZ", fmt="kaspi")
+
+
 def banner() -> str:
     """The text, one line per fact, indented two spaces."""
     base = current_app.config["PUBLIC_URL"].rstrip("/")
@@ -53,6 +77,9 @@ def banner() -> str:
     sandbox = _sandbox_line(current_app.config.get("SHIPPING_ADAPTERS") or {})
     if sandbox:
         lines += ["", f"Sandbox carriers (simulators): {sandbox}"]
+    shops = _shops_line(current_app.config.get("CHANNELS") or {})
+    if shops:
+        lines.append(f"Sandbox marketplaces (the demo seller's shops): {shops}")
     lines += [
         "",
         "Try:",
@@ -61,8 +88,14 @@ def banner() -> str:
         f"'{base}/api/v1/markets/VN/offers?format=csv'",
         f"  - order 200 T-shirts with the logo print ({DEMO_LOGO_PRINT}, setup fee) in VN: "
         f"POST {base}/api/v1/orders/ as the seller",
+        f"  - as the seller: {base}/shops - its products on the sandbox marketplaces;"
+        f" {base}/account/webhooks/ - webhooks (watch them with"
+        " .venv/bin/python scripts/webhook_receiver.py --port 8799 --secret whsec_...)",
         f"  - as ops: the shipments board {base}/ops/shipments",
     ]
+    kaspi = _kaspi_url()
+    if kaspi:
+        lines.insert(lines.index("Try:") + 3, f"  - the seller's Kaspi.kz price list: {kaspi}")
     if sandbox:
         lines.append(
             f"  - make a carrier time out, refuse an address or go down: {base}/ops/sandbox"

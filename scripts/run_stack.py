@@ -134,9 +134,12 @@ def sandbox_ports(env: dict) -> list[int]:
     """The local ports of the simulators the sandbox starts (services with no URL set)."""
     from connector.config import SANDBOX_PORTS
 
-    names = {"ghn": "GHN", "cdek": "CDEK", "consolidation": "WAREHOUSE", "ghtk": "GHTK"}
+    # Each service's settings prefix is its name, but the warehouse's.
+    names = {"consolidation": "WAREHOUSE"}
     return [
-        port for name, port in SANDBOX_PORTS.items() if not env.get(f"CONNECTOR_{names[name]}_URL")
+        port
+        for name, port in SANDBOX_PORTS.items()
+        if not env.get(f"CONNECTOR_{names.get(name, name.upper())}_URL")
     ]
 
 

@@ -15,6 +15,7 @@ from connector.config import SANDBOX_SHOPS
 from connector.demo import DEMO_SELLER_EMAIL, DEMO_SELLER_TOKEN
 from connector.extensions import db
 from connector.feeds import categories
+from connector.feeds import settings as channel_settings
 from connector.models import ApiToken, ChannelCategory, ChannelConnection, Role, User
 from connector.models.account import hash_token
 from connector.ops.audit import Actor
@@ -26,6 +27,11 @@ SANDBOX_CATEGORIES = {
     "ozon": "17028922:91565",
     "wildberries": "192",
     "tiktok": "601226",
+}
+DEMO_KASPI_SETTINGS = {
+    "brand": "Demo Shop",
+    "kaspi": {"company": "Demo Shop KZ", "merchant_id": "DEMO001", "store_id": "PP1"},
+    "markets": {"KZ": {"json": {}, "csv": {}, "xml": {}, "kaspi": {}}},
 }
 SANDBOX_SHOP_MARKETS = {"shopee": "VN", "ozon": "KZ", "wildberries": "KZ", "tiktok": "VN"}
 SANDBOX_OPTIONS = {
@@ -57,6 +63,11 @@ def load_demo_shops(password: str) -> dict:
         token, _secret = ApiToken.issue(seller, "demo", raw=DEMO_SELLER_TOKEN)
         db.session.add(token)
     db.session.commit()
+    if channel_settings.settings_row(seller) is None and "KZ" in _enabled_markets():
+        # Kaspi polls a price list instead of taking pushes: the demo seller sells
+        # there too, so make run shows its polled URL (`demo info`).
+        channel_settings.save_settings(seller, DEMO_KASPI_SETTINGS)
+        db.session.commit()
     actor = Actor.cli("demo")
     for channel, market in SANDBOX_SHOP_MARKETS.items():
         if not current_app.config["CHANNELS"][channel]["sandbox"]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from connector.channels.demo import DEMO_SELLER_TOKEN
 from tests.channels.conftest import (
     OZON_CLIENT,
@@ -74,3 +76,18 @@ def test_a_real_channel_is_never_connected_with_sandbox_credentials(app, runner,
     assert result.exit_code == 0, result.output
     shops = client.get("/api/v1/channel-connections/", headers=bearer(DEMO_SELLER_TOKEN)).json
     assert shops == []
+
+
+def test_the_demo_seller_s_kaspi_price_list_is_polled_at_the_url_demo_info_prints(
+    app, runner, client, demo, rates
+):
+    assert runner.invoke(args=["demo", "shops"]).exit_code == 0
+    info = runner.invoke(args=["demo", "info"])
+    assert info.exit_code == 0, info.output
+    [line] = [line for line in info.output.splitlines() if "Kaspi.kz price list" in line]
+    url = line.split(": ", 1)[1].strip()
+    settings = client.get("/api/v1/channel-settings", headers=bearer(DEMO_SELLER_TOKEN)).json
+    assert settings["feeds"]["KZ"]["kaspi"] == url
+    answer = client.get(urlsplit(url).path)
+    assert answer.status_code == 200
+    assert b"<kaspi_catalog" in answer.data and b"<merchantid>DEMO001</merchantid>" in answer.data
