@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import url_for
 
+from connector.extensions import db
 from connector.factory import steps
-from connector.models import SalesOrder, Shipment
+from connector.markets.registry import markets
+from connector.models import Offer, SalesOrder, Shipment
 from connector.offers.visibility import order_pricing_for_seller
 from connector.orders import documents, pii
 from connector.orders.states import ShipmentState
@@ -164,7 +166,24 @@ def _line(line, factory: bool = False) -> dict:
     }
     if factory:
         out.update(factory_amounts(line))
+    else:
+        out["options"] = sold_options(line)
     return out
+
+
+def sold_options(line) -> dict:
+    """The line's option names and values in the language its offer was sold in, as the
+    seller's feed showed them; the factory and ops read them as the factory listed them."""
+    options = line.options or {}
+    offer = db.session.get(Offer, line.offer_id) if options else None
+    market = markets().get(line.order.market_code) if offer is not None else None
+    if market is None:
+        return options
+    texts = offer.document.get("texts") or {}
+    terms = next(
+        (texts[locale].get("terms") or {} for locale in market.locales if locale in texts), {}
+    )
+    return {terms.get(name, name): terms.get(value, value) for name, value in options.items()}
 
 
 def _text(value) -> str | None:

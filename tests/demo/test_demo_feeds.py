@@ -103,3 +103,7 @@ def test_demo_tshirt_takes_the_logo_print_order_of_200_in_vn_semi_managed(client
     )
     assert placed.status_code == 202, placed.json
     assert len(placed.json["shipments"]) == 1
+    # The seller reads the line's options as its feed showed them, not in Chinese.
+    [variant] = [v for v in offer["variants"] if v["sku"] == "TS180-WHT-M"]
+    assert placed.json["lines"][0]["options"] == variant["options"]
+    assert not HAN.findall(str(variant["options"]))
