@@ -177,6 +177,11 @@ class Landing:
     margin_factor: Decimal = Decimal(1)
     floor_factor: Decimal = Decimal(1)
     unit: Decimal = Decimal(1)
+    # Each quantity's parcels and their freight, worked out once per landing: every
+    # variant of a listing prices the same tier quantities at different unit costs.
+    freight: dict[int, tuple[tuple[Box, int, int, Decimal], ...]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     def packed(self, quantity: int) -> Packed:
         try:
@@ -187,6 +192,15 @@ class Landing:
     def shipping_of(self, box: Box) -> tuple[int, Decimal]:
         """Chargeable grams and shipping price of one parcel, in the market currency."""
         return _shipping_of(self.card, self.convert, box)
+
+    def freight_of(self, quantity: int) -> tuple[tuple[Box, int, int, Decimal], ...]:
+        """(parcel, how many, chargeable grams, shipping each) for a consignment of ``quantity``."""
+        found = self.freight.get(quantity)
+        if found is None:
+            found = self.freight[quantity] = tuple(
+                (box, count, *self.shipping_of(box)) for box, count in self.packed(quantity).groups
+            )
+        return found
 
 
 def _shipping_of(card: RateCard, convert: Conversion, box: Box) -> tuple[int, Decimal]:
@@ -275,8 +289,7 @@ def _customs(landing: Landing, value: Decimal, weight_g: int) -> tuple[Decimal, 
 def parcel_charges(landing: Landing, goods_per_unit: Decimal, quantity: int) -> list[ParcelCharge]:
     """Shipping, duty and VAT of each parcel the consignment packs into."""
     charges = []
-    for box, count in landing.packed(quantity).groups:
-        chargeable, shipping = landing.shipping_of(box)
+    for box, count, chargeable, shipping in landing.freight_of(quantity):
         # Customs value: goods plus freight (CIF), the basis every regime here uses,
         # judged per parcel: a threshold never applies to one unit of a parcel.
         value = goods_per_unit * box.units + shipping

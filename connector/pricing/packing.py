@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 # Loose units gathered into one parcel travel in an outer carton: its walls and
 # padding add this much to each side and this share to the weight. One unit
@@ -145,17 +145,26 @@ def loose_box(goods: Goods, units: int, limits: Limits) -> Box | None:
     max_x = min(units, _axis_limit(goods.length_cm, limits))
     max_y = _axis_limit(goods.width_cm, limits)
     max_z = _axis_limit(goods.height_cm, limits)
+    max_side, max_girth = limits.max_side_cm, limits.max_girth_cm
+    # Limits.admit and _grid_box worked out inline (the weight is checked above, and
+    # several units always have the outer carton around them): this loop runs for
+    # every parcel size of every listing a reprice packs.
     for nx in range(1, max_x + 1):
+        a = goods.length_cm * nx + OUTER_CARTON_CM
         for ny in range(1, min(max_y, math.ceil(units / nx)) + 1):
             nz = math.ceil(units / (nx * ny))
             if nz > max_z:
                 continue
-            dims = _grid_box(goods, (nx, ny, nz))
-            if not limits.admit(weight, dims):
+            b = goods.width_cm * ny + OUTER_CARTON_CM
+            c = goods.height_cm * nz + OUTER_CARTON_CM
+            longest = max(a, b, c)
+            if max_side is not None and longest > max_side:
                 continue
-            key = (dims[0] * dims[1] * dims[2], max(dims))
+            if max_girth is not None and 2 * (a + b + c) - longest > max_girth:
+                continue
+            key = (a * b * c, longest)
             if best is None or key < best[0]:
-                best = (key, dims)
+                best = (key, (a, b, c))
     if best is None:
         return None
     return Box(units, weight, *best[1])
@@ -210,35 +219,55 @@ def _most_in_a_grid(goods: Goods, limits: Limits, cap: int) -> int:
             top = min(max_z, math.ceil(cap / (nx * ny)))
             if nx * ny * top <= best:
                 continue
-            # The girth grows with the layers: the most that fit, by bisection.
-            if not _admits_size(goods, limits, (nx, ny, 1)):
-                continue
-            low, high = 1, top + 1
-            while high - low > 1:
-                middle = (low + high) // 2
-                if _admits_size(goods, limits, (nx, ny, middle)):
-                    low = middle
-                else:
-                    high = middle
-            best = max(best, min(cap, nx * ny * low))
+            layers = _most_layers(goods, limits, nx, ny, top)
+            if layers:
+                best = max(best, min(cap, nx * ny * layers))
     return best
 
 
+def _most_layers(goods: Goods, limits: Limits, nx: int, ny: int, top: int) -> int:
+    """The most layers (at most ``top``) of an nx x ny grid the girth limit admits.
+
+    The axis limits already keep every side within the longest side allowed, so
+    only the girth bounds the layers. Girth is 2 x (a + b + c) minus the longest
+    side: nondecreasing in the height c, so the tallest admitted carton comes
+    from one division instead of a search; the check after it keeps the answer
+    exactly what ``Limits.admit`` says.
+    """
+    if limits.max_girth_cm is None:
+        layers = top
+    else:
+        a = goods.length_cm * nx + OUTER_CARTON_CM
+        b = goods.width_cm * ny + OUTER_CARTON_CM
+        longest = max(a, b)
+        # Tallest side c: while c is the longest side, the girth is 2a + 2b + c; below
+        # that, 2 x (a + b + c) minus the longer of a and b.
+        c = limits.max_girth_cm - 2 * (a + b)
+        if c < longest:
+            c = (c + longest) / 2
+        layers = int(((c - OUTER_CARTON_CM) / goods.height_cm).to_integral_value(ROUND_FLOOR))
+        layers = max(0, min(top, layers))
+    while layers > 0 and not _admits_size(goods, limits, (nx, ny, layers)):
+        layers -= 1
+    while layers < top and _admits_size(goods, limits, (nx, ny, layers + 1)):
+        layers += 1
+    return layers
+
+
 def _admits_size(goods: Goods, limits: Limits, counts: tuple[int, int, int]) -> bool:
-    """Whether the outer carton of this grid passes the side and girth limits (weight apart)."""
-    dims = _grid_box(goods, counts) if counts != (1, 1, 1) else _padded(goods)
-    return _size_only(limits).admit(0, dims)
+    """Whether the outer carton of this grid passes the side and girth limits (weight apart).
 
-
-@functools.lru_cache(maxsize=64)
-def _size_only(limits: Limits) -> Limits:
-    return Limits(None, limits.max_side_cm, limits.max_girth_cm)
-
-
-def _padded(goods: Goods) -> tuple[Decimal, Decimal, Decimal]:
+    ``Limits.admit`` worked out inline: this runs for every grid tried.
+    """
+    nx, ny, nz = counts
     # One unit of several in a grid still has the outer carton's walls around it.
-    length, width, height = goods.dims
-    return (length + OUTER_CARTON_CM, width + OUTER_CARTON_CM, height + OUTER_CARTON_CM)
+    a = goods.length_cm * nx + OUTER_CARTON_CM
+    b = goods.width_cm * ny + OUTER_CARTON_CM
+    c = goods.height_cm * nz + OUTER_CARTON_CM
+    longest = max(a, b, c)
+    if limits.max_side_cm is not None and longest > limits.max_side_cm:
+        return False
+    return limits.max_girth_cm is None or 2 * (a + b + c) - longest <= limits.max_girth_cm
 
 
 def _most_by_trying(goods: Goods, limits: Limits) -> int:

@@ -18,9 +18,11 @@ from connector.pricing.engine import (
     chargeable_weight_g,
     consignment_price,
     landed_price,
+    limits_of,
     prepare,
     round_up,
 )
+from connector.pricing.packing import loose_box
 
 MARKETS = load_markets(Path(__file__).resolve().parents[2] / "markets")
 TSHIRT = Parcel(220, D("30"), D("25"), D("2"), "61091000")
@@ -230,3 +232,33 @@ def test_consignment_total_never_exceeds_quantity_times_its_unit_price(quantity,
     assert result.total <= result.price * quantity
     assert sum(result.total_components.values()) == result.total
     assert sum(result.components.values()) == result.price
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    weight_g=st.integers(20, 25_000),
+    sides=st.tuples(*(st.integers(5, 900) for _ in range(3))),
+    quantity=st.integers(2, 400),
+    code=st.sampled_from(["VN", "KZ", "UZ", "TH", "MY"]),
+    mode=st.sampled_from(["semi_managed", "fully_managed"]),
+)
+def test_parcels_are_as_full_as_the_carriers_limits_allow(weight_g, sides, quantity, code, mode):
+    # Sides in millimetres, as the form takes them (one decimal of a centimetre).
+    length, width, height = (D(side) / 10 for side in sides)
+    market = MARKETS[code]
+    if mode not in market.shipping:
+        return
+    goods = Parcel(weight_g, length, width, height, "61091000")
+    landing = prepare(market, mode, goods, any_rates(code), date(2026, 12, 3))
+    try:
+        result = consignment_price(landing, D("10"), quantity)
+    except PricingError as exc:
+        assert exc.code == "unit_exceeds_parcel_limits"
+        return
+    limits = limits_of(market.shipping[mode])
+    fullest = max(parcel.units for parcel in result.parcels)
+    for parcel in result.parcels:
+        assert limits.admit(parcel.weight_g, parcel.size_cm)
+    # Not one unit more fits in the fullest parcel, tried the slow way.
+    if fullest < quantity:
+        assert loose_box(goods.goods, fullest + 1, limits) is None
