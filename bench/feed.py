@@ -5,10 +5,12 @@ offers), renders every offer's feed item once (as first reads would), then
 starts the app under gunicorn with `make run`'s settings and loads it with
 wrk (16 connections, loopback) at the first, middle and last page; in the
 same run it loads a bare Flask endpoint, under the same gunicorn settings,
-that returns the same page bytes from memory. Figures are ratios against
-that baseline; the line ends with a gzip and a brotli page's bytes per offer.
+that returns the same page bytes from memory. Every URL is warmed, then the
+four take turns for ``--rounds`` rounds and each reports its median. Figures
+are ratios against that baseline; the line ends with a gzip and a brotli
+page's bytes per offer.
 
-    .venv/bin/python bench/feed.py [--offers 100000] [--seconds 10]
+    .venv/bin/python bench/feed.py [--offers 100000] [--seconds 5] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import argparse
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -94,6 +97,38 @@ def wrk(url: str, seconds: int, key: str | None) -> tuple[float, float]:
     return rps, p99
 
 
+def fetch(url: str, key: str, encoding: str | None = None) -> bytes:
+    headers = {"Authorization": f"Bearer {key}"}
+    if encoding:
+        headers["Accept-Encoding"] = encoding
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers)) as response:
+        return response.read()
+
+
+def measure(
+    urls: dict[str, str], key: str, seconds: int, rounds: int
+) -> dict[str, tuple[float, float]]:
+    """Each URL's median req/s and p99 over ``rounds`` rounds, the URLs taking turns.
+
+    Taking turns (and warming every URL first) spreads the machine's noise and a
+    cold process over all of them alike: measured one after the other, whichever
+    came first read slower for reasons that had nothing to do with its position.
+    """
+    for name, url in urls.items():
+        wrk(url, 2, key if name != "bare" else None)
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in urls}
+    for _ in range(rounds):
+        for name, url in urls.items():
+            runs[name].append(wrk(url, seconds, key if name != "bare" else None))
+    return {
+        name: (
+            statistics.median(rps for rps, _ in found),
+            statistics.median(p99 for _, p99 in found),
+        )
+        for name, found in runs.items()
+    }
+
+
 def build(app, offers: int) -> tuple[str, list[int]]:
     with app.app_context():
         upgrade()
@@ -139,7 +174,8 @@ def cursor_at(app, seqs: list[int], position: int) -> str | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--offers", type=int, default=100_000)
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=5, help="per URL and round")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: `make bench` installs it from Debian packages")
@@ -174,34 +210,15 @@ def main() -> None:
             processes.append(gunicorn("wsgi:app", port, env, ROOT))
             base = f"http://127.0.0.1:{port}/api/v1/markets/VN/offers?limit={PAGE}"
             wait_http(f"http://127.0.0.1:{port}/api/v1/openapi.json")
-            figures = {}
-            page_bytes = b""
+            urls: dict[str, str] = {}
+            sizes: dict[str, int] = {}
             for name, position in positions.items():
                 cursor = cursor_at(app, seqs, position)
-                url = base + (f"&cursor={cursor}" if cursor else "")
-                request = urllib.request.Request(url, headers={"Authorization": f"Bearer {key}"})
-                with urllib.request.urlopen(request) as response:
-                    body = response.read()
-                if name == "first":
-                    page_bytes = body
-                    packed = urllib.request.Request(
-                        url,
-                        headers={"Authorization": f"Bearer {key}", "Accept-Encoding": "gzip"},
-                    )
-                    with urllib.request.urlopen(packed) as response:
-                        gzip_per_offer = len(response.read()) / PAGE
-                    packed = urllib.request.Request(
-                        url, headers={"Authorization": f"Bearer {key}", "Accept-Encoding": "br"}
-                    )
-                    with urllib.request.urlopen(packed) as response:
-                        br_per_offer = len(response.read()) / PAGE
-                wrk(url, 2, key)  # warm up
-                figures[name] = wrk(url, args.seconds, key)
-                print(
-                    f"feed {name:6} page: {figures[name][0]:8.0f} req/s  "
-                    f"p99 {figures[name][1]:6.1f} ms  ({len(body)} bytes)",
-                    flush=True,
-                )
+                urls[name] = base + (f"&cursor={cursor}" if cursor else "")
+                sizes[name] = len(fetch(urls[name], key))
+            page_bytes = fetch(urls["first"], key)
+            gzip_per_offer = len(fetch(urls["first"], key, "gzip")) / PAGE
+            br_per_offer = len(fetch(urls["first"], key, "br")) / PAGE
             (tmp / "page.json").write_bytes(page_bytes)
             bare_port = free_port()
             processes.append(
@@ -212,10 +229,16 @@ def main() -> None:
                     ROOT / "bench",
                 )
             )
-            bare_url = f"http://127.0.0.1:{bare_port}/page"
-            wait_http(bare_url)
-            wrk(bare_url, 2, None)
-            bare_rps, bare_p99 = wrk(bare_url, args.seconds, None)
+            urls["bare"] = f"http://127.0.0.1:{bare_port}/page"
+            wait_http(urls["bare"])
+            figures = measure(urls, key, args.seconds, args.rounds)
+            for name in positions:
+                print(
+                    f"feed {name:6} page: {figures[name][0]:8.0f} req/s  "
+                    f"p99 {figures[name][1]:6.1f} ms  ({sizes[name]} bytes)",
+                    flush=True,
+                )
+            bare_rps, bare_p99 = figures.pop("bare")
             print(f"bare endpoint:     {bare_rps:8.0f} req/s  p99 {bare_p99:6.1f} ms", flush=True)
     finally:
         for process in processes:

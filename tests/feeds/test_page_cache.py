@@ -197,3 +197,19 @@ def test_a_sellers_new_brand_is_served_at_once_to_that_seller_only(
     mine = client.get(FEED, headers={**bearer(seller_key), **csv}).data.decode()
     theirs = client.get(FEED, headers={**bearer(second_seller["key"]["key"]), **csv}).data.decode()
     assert "Hanoi Basics" in mine and "Hanoi Basics" not in theirs
+
+
+def test_a_keys_first_use_keeps_every_cached_principal(app, client, ops_token, catalog):
+    from connector.feeds.page_cache.keys import AUTH_EPOCH
+    from connector.services import get_redis
+    from tests.feeds.test_channel_settings import new_seller
+    from tests.feeds.test_marketplace_exports import map_category
+
+    map_category(client, ops_token, "ozon", "17028922:91565")
+    key = new_seller(client, ops_token, "first-use@tees.example", ["VN"])
+    with app.app_context():
+        before = get_redis().get(AUTH_EPOCH)
+    # The key's first page records its use; that changes nothing a cached principal holds.
+    assert client.get(FEED, headers=bearer(key)).status_code == 200
+    with app.app_context():
+        assert get_redis().get(AUTH_EPOCH) == before
