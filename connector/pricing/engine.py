@@ -14,6 +14,7 @@ import functools
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
+from typing import NamedTuple
 
 from babel.numbers import get_currency_precision
 
@@ -21,6 +22,7 @@ from connector.markets.model import Market, RateCard
 from connector.pricing.packing import Box, Carton, Goods, Limits, Packed, PackingError, pack
 
 HUNDRED = Decimal(100)
+ZERO = Decimal(0)
 GRAMS_PER_KG = Decimal(1000)
 COMPONENTS = ("goods", "shipping", "duty", "vat", "fees", "margin", "rounding")
 
@@ -66,9 +68,11 @@ class Conversion:
             raise PricingError("fx_missing", f"{currency}/{self.target}") from exc
 
 
-@dataclass(frozen=True)
-class ParcelCharge:
-    """What one kind of parcel of a consignment costs; ``count`` such parcels travel."""
+class ParcelCharge(NamedTuple):
+    """What one kind of parcel of a consignment costs; ``count`` such parcels travel.
+
+    A named tuple rather than a frozen dataclass: a reprice makes millions of these.
+    """
 
     count: int
     units: int
@@ -320,15 +324,23 @@ def consignment_price(landing: Landing, unit_cost_cny: Decimal, quantity: int) -
     charges = parcel_charges(landing, goods_unit, quantity)
     qty = Decimal(quantity)
     goods = goods_unit * qty
-    shipping = sum((c.shipping * c.count for c in charges), Decimal(0))
-    duty = sum((c.duty * c.count for c in charges), Decimal(0))
-    vat = sum((c.vat * c.count for c in charges), Decimal(0))
+    # One pass over the parcels (a reprice prices every tier of every listing).
+    shipping = duty = vat = ZERO
+    all_below, some_below = True, False
+    for charge in charges:
+        shipping += charge.shipping * charge.count
+        duty += charge.duty * charge.count
+        vat += charge.vat * charge.count
+        if charge.below_threshold:
+            some_below = True
+        else:
+            all_below = False
     notes: list[str] = []
-    if all(c.below_threshold for c in charges):
+    if all_below:
         notes.append("below_threshold")
-    elif landing.threshold is not None and any(c.below_threshold for c in charges):
+    elif landing.threshold is not None and some_below:
         notes.append("some_below_threshold")
-    if not landing.vat_on_duty_regime and not all(c.below_threshold for c in charges):
+    if not landing.vat_on_duty_regime and not all_below:
         notes.append("duty_includes_vat")
     landed = goods + shipping + duty + vat
     fixed_fees = landing.fixed_fees * qty  # fixed fees are per unit
@@ -343,9 +355,23 @@ def consignment_price(landing: Landing, unit_cost_cny: Decimal, quantity: int) -
     # the step on its own exact amount, so it never exceeds quantity x unit price.
     price = round_up(target / qty, step).quantize(unit)
     total = round_up(target, step).quantize(unit)
-    exact = {"goods": goods, "shipping": shipping, "duty": duty, "vat": vat}
-    per_unit = _components({k: v / qty for k, v in exact.items()}, landing, price, target / qty)
-    in_all = _components(exact, landing, total, target, fixed_fees)
+    if quantity == 1:
+        per_unit = _components(
+            goods, shipping, duty, vat, landing, price, target, landing.fixed_fees
+        )
+        in_all = per_unit
+    else:
+        per_unit = _components(
+            goods / qty,
+            shipping / qty,
+            duty / qty,
+            vat / qty,
+            landing,
+            price,
+            target / qty,
+            landing.fixed_fees,
+        )
+        in_all = _components(goods, shipping, duty, vat, landing, total, target, fixed_fees)
     return Price(
         market.currency,
         price,
@@ -360,21 +386,34 @@ def consignment_price(landing: Landing, unit_cost_cny: Decimal, quantity: int) -
 
 
 def _components(
-    exact: dict[str, Decimal],
+    goods: Decimal,
+    shipping: Decimal,
+    duty: Decimal,
+    vat: Decimal,
     landing: Landing,
     price: Decimal,
     target: Decimal,
-    fixed_fees: Decimal | None = None,
+    fixed_fees: Decimal,
 ) -> dict[str, Decimal]:
+    """The price in COMPONENTS order, each rounded to the minor unit, adding up exactly."""
     unit = landing.unit
-    fixed = landing.fixed_fees if fixed_fees is None else fixed_fees
-    out = {name: exact[name].quantize(unit, ROUND_HALF_EVEN) for name in exact}
-    out["fees"] = (fixed + landing.fee_share * price).quantize(unit, ROUND_HALF_EVEN)
+    goods = goods.quantize(unit, ROUND_HALF_EVEN)
+    shipping = shipping.quantize(unit, ROUND_HALF_EVEN)
+    duty = duty.quantize(unit, ROUND_HALF_EVEN)
+    vat = vat.quantize(unit, ROUND_HALF_EVEN)
+    fees = (fixed_fees + landing.fee_share * price).quantize(unit, ROUND_HALF_EVEN)
     rounding = (price - target).quantize(unit, ROUND_HALF_EVEN)
     # The margin is what is left, so the components always add up to the price.
-    out["margin"] = price - sum(out.values(), Decimal(0)) - rounding
-    out["rounding"] = rounding
-    return {name: out[name] for name in COMPONENTS}
+    margin = price - (goods + shipping + duty + vat + fees) - rounding
+    return {
+        "goods": goods,
+        "shipping": shipping,
+        "duty": duty,
+        "vat": vat,
+        "fees": fees,
+        "margin": margin,
+        "rounding": rounding,
+    }
 
 
 def landed_price(landing: Landing, unit_cost_cny: Decimal) -> Price:
