@@ -10,7 +10,6 @@ only speak the channel.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Protocol
@@ -18,14 +17,7 @@ from typing import Protocol
 import orjson
 
 from adapters.errors import Rejected
-
-# Han characters: a title still in Chinese was not translated (the channels read the
-# market's language). Adapters do not import the connector, so this is ours to keep.
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
-def has_han(text: str) -> bool:
-    return bool(_HAN.search(text or ""))
+from adapters.han import has_han
 
 
 @dataclass(frozen=True)
@@ -87,6 +79,7 @@ def refusals(product: ChannelProduct, limits: Limits) -> list[dict]:
     """What the channel would refuse in ``product``, as reason codes with the limit."""
     reasons: list[dict] = []
     title = product.title or ""
+    # A title still in Chinese was not translated: the channels read the market's language.
     if not title or has_han(title):
         reasons.append({"code": "title_untranslated"})
     elif len(title) > limits.title_max:

@@ -7,9 +7,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from adapters.han import has_han
 from connector.fields import text_problem
 from connector.offers import glossary_review
-from connector.offers.localize import has_han
 from connector.ops.blueprint import bp, web_actor
 
 STATUS_LABELS = {
