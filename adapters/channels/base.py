@@ -10,13 +10,14 @@ only speak the channel.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
 import orjson
 
-from adapters.errors import Rejected
+from adapters.errors import ProviderUnavailable, Rejected
 from adapters.han import has_han
 
 
@@ -106,6 +107,38 @@ def refusals(product: ChannelProduct, limits: Limits) -> list[dict]:
     elif len(description) < limits.description_min:
         reasons.append({"code": "description_too_short", "limit": limits.description_min})
     return reasons
+
+
+class NotMadeYet(ProviderUnavailable):
+    """The channel accepted the product but has not made it yet: the next run looks the SKU up.
+
+    Transient: the push tries again later, and ``ChannelClient.find`` by our SKU
+    then finds what the channel made, so nothing is sent twice.
+    """
+
+    code = "not_made_yet"
+
+
+def wait_until_made(
+    look: Callable[[], str | None],
+    *,
+    polls: int,
+    pause_seconds: float,
+    sleep: Callable[[float], None],
+    pending: NotMadeYet,
+) -> str:
+    """The channel's id once ``look`` finds what it accepted; ``pending`` after ``polls`` looks.
+
+    Some channels make a product a while after they accept it. We look a few
+    times, waiting a little longer each time, then leave it to the next run
+    rather than hold the push (or send the product again).
+    """
+    for attempt in range(polls):
+        found = look()
+        if found is not None:
+            return found
+        sleep(pause_seconds * (attempt + 1))
+    raise pending
 
 
 class ChannelClient(Protocol):
