@@ -56,9 +56,7 @@ def _kaspi_url() -> str | None:
     if "KZ/kaspi" not in feeds:
         return None
     row = channel_settings.settings_row(seller)
-    # A command runs outside any request: build the URL in a request to the public URL.
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        return public_url_for("channels_api.channel_feed", key=row.feed_key, code="KZ", fmt="kaspi")
+    return public_url_for("channels_api.channel_feed", key=row.feed_key, code="KZ", fmt="kaspi")
 
 
 def banner() -> str:

@@ -6,7 +6,7 @@ feeds and API answers could point sellers (and their caches) anywhere.
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 
 
 def public_base() -> str:
@@ -15,5 +15,19 @@ def public_base() -> str:
 
 
 def public_url_for(endpoint: str, **values) -> str:
-    """``url_for`` made absolute against ``PUBLIC_URL`` instead of the request's host."""
-    return public_base() + url_for(endpoint, **values)
+    """``url_for`` made absolute against ``PUBLIC_URL`` instead of the request's host.
+
+    Works outside a request too (commands, jobs), where ``url_for`` would want
+    ``SERVER_NAME``: there the app's root is the public URL itself.
+    """
+    if has_request_context():
+        return public_base() + url_for(endpoint, **values)
+    return public_base() + _path_for(endpoint, values)
+
+
+def _path_for(endpoint: str, values: dict) -> str:
+    """The path (and query) of ``endpoint`` from the app's root, with no request."""
+    app = current_app._get_current_object()
+    app.inject_url_defaults(endpoint, values)
+    # Only the path is built, never the host: any server name does.
+    return app.url_map.bind("localhost", script_name="/").build(endpoint, values)

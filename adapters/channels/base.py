@@ -10,22 +10,15 @@ only speak the channel.
 from __future__ import annotations
 
 import hashlib
-import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
 import orjson
 
-from adapters.errors import Rejected
-
-# Han characters: a title still in Chinese was not translated (the channels read the
-# market's language). Adapters do not import the connector, so this is ours to keep.
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
-def has_han(text: str) -> bool:
-    return bool(_HAN.search(text or ""))
+from adapters.errors import ProviderUnavailable, Rejected
+from adapters.han import has_han
 
 
 @dataclass(frozen=True)
@@ -87,6 +80,7 @@ def refusals(product: ChannelProduct, limits: Limits) -> list[dict]:
     """What the channel would refuse in ``product``, as reason codes with the limit."""
     reasons: list[dict] = []
     title = product.title or ""
+    # A title still in Chinese was not translated: the channels read the market's language.
     if not title or has_han(title):
         reasons.append({"code": "title_untranslated"})
     elif len(title) > limits.title_max:
@@ -113,6 +107,38 @@ def refusals(product: ChannelProduct, limits: Limits) -> list[dict]:
     elif len(description) < limits.description_min:
         reasons.append({"code": "description_too_short", "limit": limits.description_min})
     return reasons
+
+
+class NotMadeYet(ProviderUnavailable):
+    """The channel accepted the product but has not made it yet: the next run looks the SKU up.
+
+    Transient: the push tries again later, and ``ChannelClient.find`` by our SKU
+    then finds what the channel made, so nothing is sent twice.
+    """
+
+    code = "not_made_yet"
+
+
+def wait_until_made(
+    look: Callable[[], str | None],
+    *,
+    polls: int,
+    pause_seconds: float,
+    sleep: Callable[[float], None],
+    pending: NotMadeYet,
+) -> str:
+    """The channel's id once ``look`` finds what it accepted; ``pending`` after ``polls`` looks.
+
+    Some channels make a product a while after they accept it. We look a few
+    times, waiting a little longer each time, then leave it to the next run
+    rather than hold the push (or send the product again).
+    """
+    for attempt in range(polls):
+        found = look()
+        if found is not None:
+            return found
+        sleep(pause_seconds * (attempt + 1))
+    raise pending
 
 
 class ChannelClient(Protocol):

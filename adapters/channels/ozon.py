@@ -31,11 +31,13 @@ from adapters.channels.base import (
     ChannelProduct,
     ChannelRefused,
     Limits,
+    NotMadeYet,
     reason,
     refusals,
+    wait_until_made,
     wire_json,
 )
-from adapters.errors import AdapterError, BadResponse, ProviderNotConfigured, ProviderUnavailable
+from adapters.errors import AdapterError, BadResponse, ProviderNotConfigured
 from adapters.http import DEFAULT_TIMEOUT, make_session, send
 
 PROVIDER = "ozon"
@@ -62,7 +64,7 @@ IMPORT_POLLS = 5
 IMPORT_POLL_SECONDS = 0.2
 
 
-class ImportPending(ProviderUnavailable):
+class ImportPending(NotMadeYet):
     """Ozon has the import task but has not finished it: the next run looks the SKU up."""
 
     code = "import_pending"
@@ -241,13 +243,15 @@ class OzonClient:
         task_id = (payload.get("result") or {}).get("task_id")
         if not task_id:
             raise BadResponse("import answered without task_id", provider=PROVIDER)
-        for attempt in range(IMPORT_POLLS):
-            info = self._post("/v1/product/import/info", {"task_id": task_id})
-            product_id = parse_import_info(info, product.sku)
-            if product_id is not None:
-                return product_id
-            self._sleep(IMPORT_POLL_SECONDS * (attempt + 1))
-        raise ImportPending(f"import task {task_id} still running", provider=PROVIDER)
+        return wait_until_made(
+            lambda: parse_import_info(
+                self._post("/v1/product/import/info", {"task_id": task_id}), product.sku
+            ),
+            polls=IMPORT_POLLS,
+            pause_seconds=IMPORT_POLL_SECONDS,
+            sleep=self._sleep,
+            pending=ImportPending(f"import task {task_id} still running", provider=PROVIDER),
+        )
 
     def _price_and_stock(self, product: ChannelProduct) -> None:
         parse_update_result(self._post("/v1/product/import/prices", build_prices(product)))

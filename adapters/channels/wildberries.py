@@ -33,11 +33,13 @@ from adapters.channels.base import (
     ChannelProduct,
     ChannelRefused,
     Limits,
+    NotMadeYet,
     reason,
     refusals,
+    wait_until_made,
     wire_json,
 )
-from adapters.errors import AdapterError, BadResponse, ProviderNotConfigured, ProviderUnavailable
+from adapters.errors import AdapterError, BadResponse, ProviderNotConfigured
 from adapters.http import DEFAULT_TIMEOUT, make_session, send
 
 PROVIDER = "wildberries"
@@ -58,11 +60,12 @@ REFUSAL_WORDS = {
     "price": "price_out_of_bounds",
     "description": "description_too_long",
 }
+# How long create() waits for the card before leaving it to the next run.
 CARD_POLLS = 5
 CARD_POLL_SECONDS = 0.2
 
 
-class CardPending(ProviderUnavailable):
+class CardPending(NotMadeYet):
     """Wildberries took the upload but has not made the card yet: the next run finds it."""
 
     code = "card_pending"
@@ -187,20 +190,20 @@ class WildberriesClient:
 
     def create(self, product: ChannelProduct) -> str:
         self._post(self.settings.url, "/content/v2/cards/upload", build_upload(product))
-        for attempt in range(CARD_POLLS):
-            nm_id = parse_nm_id(
+        nm_id = wait_until_made(
+            lambda: parse_nm_id(
                 self._post(
                     self.settings.url, "/content/v2/get/cards/list", build_card_search(product.sku)
                 ),
                 product.sku,
-            )
-            if nm_id is not None:
-                self._post(
-                    self.settings.prices_url, "/api/v2/upload/task", build_prices(nm_id, product)
-                )
-                return nm_id
-            self._sleep(CARD_POLL_SECONDS * (attempt + 1))
-        raise CardPending(f"card {product.sku} not made yet", provider=PROVIDER)
+            ),
+            polls=CARD_POLLS,
+            pause_seconds=CARD_POLL_SECONDS,
+            sleep=self._sleep,
+            pending=CardPending(f"card {product.sku} not made yet", provider=PROVIDER),
+        )
+        self._post(self.settings.prices_url, "/api/v2/upload/task", build_prices(nm_id, product))
+        return nm_id
 
     def update(self, product_id: str, product: ChannelProduct) -> None:
         card = {"nmID": int(product_id), **build_variant(product)}

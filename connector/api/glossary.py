@@ -6,12 +6,12 @@ from flask_babel import gettext as _
 from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 
+from adapters.han import has_han
 from connector import fields as f
 from connector.api.common import Blueprint, ErrorEnvelopeSchema
 from connector.auth.principal import requires_api_role
 from connector.models import Role, User
 from connector.offers import glossary_review
-from connector.offers.localize import has_han
 from connector.ops.audit import Actor
 
 blp = Blueprint(

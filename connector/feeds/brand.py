@@ -12,7 +12,7 @@ import re
 
 from anyascii import anyascii
 
-from connector.offers.localize import has_han
+from adapters.han import has_han
 
 # The legal form at the end of the name, longest first.
 _LEGAL_FORMS = (

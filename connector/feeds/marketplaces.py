@@ -30,8 +30,8 @@ from decimal import ROUND_CEILING, Decimal
 
 import orjson
 
+from adapters.han import has_han
 from connector.feeds.presentation import Presentation
-from connector.offers.localize import has_han
 
 RS = b"\x1e"
 

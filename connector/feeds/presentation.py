@@ -15,9 +15,9 @@ from urllib.parse import quote
 
 import orjson
 
+from adapters.han import has_han
 from connector.feeds.brand import default_brand
 from connector.offers.formats import digits_of, format_price
-from connector.offers.localize import has_han
 
 LINK_FIELDS = ("sku", "offer_id", "market", "lang")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

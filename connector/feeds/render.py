@@ -14,8 +14,8 @@ from xml.sax.saxutils import escape
 
 import orjson
 
+from adapters.han import has_han
 from connector.feeds.presentation import Presentation, link_for
-from connector.offers.localize import has_han
 
 # Shopify's product CSV import columns, in its template's order (the ones we fill).
 SHOPIFY_COLUMNS = (

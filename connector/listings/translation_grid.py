@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from adapters.han import has_han
 from connector.listings.form_input import copy_localized, form_terms, values_from_listing
 from connector.listings.form_page import localized_rows
 from connector.models import Listing
-from connector.offers.localize import has_han
 
 SOURCE_LABELS = {
     "exporter": _l("Exporter"),

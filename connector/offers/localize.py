@@ -8,7 +8,6 @@ translate stays in Chinese and is flagged, so the offer is not ready there.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -16,6 +15,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from adapters.errors import AdapterError
+from adapters.han import has_han
 from adapters.translation.glossary import default_glossary, language_of
 from adapters.translation.protect import PROTECTED_GROUPS, protect, restore
 from connector.categories import category_tree, levels
@@ -39,14 +39,6 @@ def market_locales() -> list[str]:
             if locale not in seen:
                 seen.append(locale)
     return seen
-
-
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
-
-
-def has_han(text: str | None) -> bool:
-    """Whether ``text`` holds Chinese characters: then no buyer abroad can read it."""
-    return bool(text) and HAN.search(text) is not None
 
 
 def term_key(term: str) -> str:

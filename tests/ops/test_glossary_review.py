@@ -131,3 +131,24 @@ def test_a_chinese_value_on_the_page_is_shown_beside_its_field(ops_client, sugge
     )
     assert response.status_code == 422
     assert page_of(response).error_for(f"value-{pattern['id']}")
+
+
+def test_a_suggestion_decided_elsewhere_is_not_decided_again_on_the_page(
+    client, ops_token, ops_client, suggested
+):
+    pattern = suggested[("定制印字", "vi")]
+    token = page_of(ops_client.get("/ops/glossary")).csrf()
+    # Another ops person rejects it (through the API) while this page is open.
+    url = f"/api/v1/glossary/suggestions/{pattern['id']}"
+    assert client.post(url + "/reject", headers=bearer(ops_token)).status_code == 200
+    for action, form in (("approve", {"value": "in chữ theo yêu cầu"}), ("reject", {})):
+        response = ops_client.post(
+            f"/ops/glossary/suggestions/{pattern['id']}/{action}",
+            data={"csrf_token": token, **form},
+        )
+        assert response.status_code == 302, action
+        assert "This suggestion was already rejected." in flashes(ops_client, "/ops/glossary")
+    page = page_of(ops_client.get("/ops/glossary"))
+    assert "in chữ theo yêu cầu" not in page.html
+    missing = ops_client.post("/ops/glossary/suggestions/999999/reject", data={"csrf_token": token})
+    assert missing.status_code == 404
