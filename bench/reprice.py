@@ -3,12 +3,13 @@
 Builds 20,000 listings x 5 markets (3 tiers, 4 variants each) in a fresh
 SQLite database, prices them once, changes the rates of all five currencies,
 then times the real reprice path (pricing, documents, hashes, database
-writes). In the same run it times the bare pricing arithmetic on the same
-listings with no I/O, and prints the ratio bare / real (1.0 would mean the
-I/O costs nothing). The reprice prices chunks on ``--processes`` processes
-(default: ``CONNECTOR_REPRICE_PROCESSES``, the CPU count) while this one
-writes. Then it reprices once more with nothing changed, which skips every
-offer by its input hash and writes nothing.
+writes; packings come stored from the first pricing, as after any rate
+change). In the same run it times the bare pricing arithmetic on the same
+listings with no I/O and the packings in memory, and prints the ratio
+bare / real (1.0 would mean the I/O costs nothing). The reprice prices
+chunks on ``--processes`` processes (default: ``CONNECTOR_REPRICE_PROCESSES``,
+the CPU count) while this one writes. Then it reprices once more with
+nothing changed, which skips every offer by its input hash and writes nothing.
 
     .venv/bin/python bench/reprice.py [--listings 20000 | --offers 1000000] [--processes N]
 """
@@ -35,6 +36,7 @@ from connector.fx.store import store_quotes
 from connector.markets.registry import markets
 from connector.models import Listing, ListingImage, PriceTier, Supplier, Variant
 from connector.offers.builder import parcel_of, unit_costs
+from connector.offers.packings import stored_packings
 from connector.offers.service import fx_for, reprice
 from connector.pricing.engine import consignment_price, prepare
 
@@ -136,17 +138,20 @@ def build_catalog(listings: int) -> None:
 
 
 def bare_arithmetic(listings, now) -> tuple[float, int]:
-    """The same prices with everything already in memory: no database, no documents."""
+    """The same prices with everything already in memory (listings, rates and the stored
+    packings): no database, no documents."""
     fx = {code: fx_for(market, now) for code, market in markets().items()}
+    memo = stored_packings(listings)
     started = time.perf_counter()
     count = 0
     for listing in listings:
         parcel = parcel_of(listing)
         costs = unit_costs(listing)
+        packings = memo.of(parcel.goods)
         for code, market in markets().items():
             # Every mode of the market, each tier as a consignment of its quantity.
             for mode in market.modes:
-                landing = prepare(market, mode, parcel, fx[code].conversion, now.date())
+                landing = prepare(market, mode, parcel, fx[code].conversion, now.date(), packings)
                 cache = {}
                 for _info, series in costs:
                     for qty, cost in series:

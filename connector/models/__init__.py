@@ -28,6 +28,7 @@ from connector.models.listing import (
     Variant,
 )
 from connector.models.offer import FeedCounter, Offer, OfferFeedItem, OfferStatus
+from connector.models.packing import StoredPacking
 from connector.models.translation import GlossaryEntry, GlossarySuggestion, TranslationMemo
 from connector.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -67,6 +68,7 @@ __all__ = [
     "ShipmentEvent",
     "StockReservation",
     "StoredImage",
+    "StoredPacking",
     "Supplier",
     "SyncStatus",
     "TranslationMemo",

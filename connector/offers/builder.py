@@ -34,7 +34,7 @@ from connector.pricing.engine import (
     consignment_price,
     prepare,
 )
-from connector.pricing.packing import Carton
+from connector.pricing.packing import Carton, GoodsPackings
 
 
 @dataclass(frozen=True)
@@ -150,6 +150,7 @@ def build_offer(
     now: datetime,
     costs: list | None = None,
     base_url: str | None = None,
+    packings: GoodsPackings | None = None,
 ) -> BuiltOffer:
     """Price every variant and tier of ``listing`` for ``market``; hold it if anything is off."""
     reasons = fx_reasons(market, fx, now)
@@ -161,7 +162,7 @@ def build_offer(
     landing: Landing | None = None
     if parcel is not None and not fx.missing:
         costs = costs if costs is not None else unit_costs(listing)
-        landing, variants_out = _price_modes(costs, parcel, market, fx, on, reasons)
+        landing, variants_out = _price_modes(costs, parcel, market, fx, on, reasons, packings)
     texts, readiness = _texts_and_readiness(listing, market)
     translations = listing.translations or {}
     for locale, state in readiness.items():
@@ -206,7 +207,13 @@ def build_offer(
 
 
 def _price_modes(
-    costs: list, parcel: Parcel, market: Market, fx: MarketFx, on: date, reasons: list[dict]
+    costs: list,
+    parcel: Parcel,
+    market: Market,
+    fx: MarketFx,
+    on: date,
+    reasons: list[dict],
+    packings: GoodsPackings | None = None,
 ) -> tuple[Landing | None, list[dict]]:
     """Variants priced in the default mode, each with its prices in the market's other modes.
 
@@ -217,7 +224,7 @@ def _price_modes(
     variants: list[dict] = []
     for mode in market.modes:
         try:
-            landing = prepare(market, mode, parcel, fx.conversion, on)
+            landing = prepare(market, mode, parcel, fx.conversion, on, packings)
             priced = _price_variants(costs, landing, market)
         except PricingError as exc:
             if mode == market.default_mode:

@@ -20,8 +20,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from connector.offers.listing_data import ListingData
 from connector.offers.writer import CurrentOffer, Plan, Pricing, plan_offers
+from connector.pricing.packing import PackingMemo
 
-Batch = tuple[list[ListingData], dict[tuple[int, str], CurrentOffer]]
+Batch = tuple[list[ListingData], dict[tuple[int, str], CurrentOffer], PackingMemo]
 _pricing: Pricing | None = None  # set once in each pool process
 
 
@@ -30,9 +31,9 @@ def _start(pricing: Pricing) -> None:
     _pricing = pricing
 
 
-def _plan(listings: list[ListingData], current: dict) -> Plan:
+def _plan(listings: list[ListingData], current: dict, memo: PackingMemo) -> Plan:
     assert _pricing is not None
-    return plan_offers(listings, _pricing, current)
+    return plan_offers(listings, _pricing, current, memo)
 
 
 def plans(batches: Iterable[Batch], pricing: Pricing, processes: int) -> Iterator[Plan]:
@@ -44,8 +45,8 @@ def plans(batches: Iterable[Batch], pricing: Pricing, processes: int) -> Iterato
     batches = iter(batches)
     head = list(itertools.islice(batches, 2))
     if processes <= 1 or len(head) < 2:
-        for listings, current in itertools.chain(head, batches):
-            yield plan_offers(listings, pricing, current)
+        for listings, current, memo in itertools.chain(head, batches):
+            yield plan_offers(listings, pricing, current, memo)
         return
     # Forked, the processes start in milliseconds with the markets already loaded;
     # they inherit the database connections too, but never touch them.
@@ -54,8 +55,8 @@ def plans(batches: Iterable[Batch], pricing: Pricing, processes: int) -> Iterato
         processes, mp_context=context, initializer=_start, initargs=(pricing,)
     ) as pool:
         pending: deque[Future] = deque()
-        for listings, current in itertools.chain(head, batches):
-            pending.append(pool.submit(_plan, listings, current))
+        for listings, current, memo in itertools.chain(head, batches):
+            pending.append(pool.submit(_plan, listings, current, memo))
             # Two chunks queued per process: none idles while this one writes,
             # and memory holds a few chunks, not the market.
             if len(pending) >= 2 * processes:

@@ -20,6 +20,7 @@ from connector.models.types import utcnow
 from connector.offers.fanout import Batch, plans
 from connector.offers.listing_data import load_listings
 from connector.offers.localize import translate_listing
+from connector.offers.packings import stored_packings
 from connector.offers.writer import (
     Pricing,
     RepriceResult,
@@ -85,14 +86,16 @@ def reprice_market(code: str, now: datetime | None = None, progress=None) -> Rep
 
 
 def _batches(codes: list[str], chunk: int) -> Iterator[Batch]:
-    """Submitted listings a chunk at a time, with their stored offers in these markets."""
+    """Submitted listings a chunk at a time, with their stored offers in these markets and
+    the packings stored for their goods."""
     after = 0
     while True:
         ids = _submitted_ids(after, chunk)
         if not ids:
             return
         after = ids[-1]
-        yield load_listings(ids), current_offers(ids, codes)
+        listings = load_listings(ids)
+        yield listings, current_offers(ids, codes), stored_packings(listings)
 
 
 def reprice(

@@ -21,10 +21,19 @@ from connector.fx.resolve import MarketFx
 from connector.markets.model import Market
 from connector.models import ListingStatus, Offer
 from connector.models.offer import OfferStatus
-from connector.offers.builder import BuiltOffer, build_offer, fx_reasons, serialize, unit_costs
+from connector.offers.builder import (
+    BuiltOffer,
+    build_offer,
+    fx_reasons,
+    parcel_of,
+    serialize,
+    unit_costs,
+)
 from connector.offers.inputs import input_hash, listing_key, market_key
 from connector.offers.listing_data import ListingData
+from connector.offers.packings import found_rows, store_packings, stored_packings
 from connector.offers.sequence import take_numbers
+from connector.pricing.packing import PackingMemo
 from connector.seller_hooks import events as seller_events
 
 _UPDATED = (
@@ -107,19 +116,25 @@ class Plan:
     inserts: list[dict] = field(default_factory=list)
     # Offers rebuilt to the same document from new inputs: only their input hash moves.
     inputs: list[dict] = field(default_factory=list)
+    # Goods whose packings this batch added to: their rows, to be stored.
+    packings: list[dict] = field(default_factory=list)
 
 
 def plan_offers(
     listings: Sequence[ListingData],
     pricing: Pricing,
     current: dict[tuple[int, str], CurrentOffer],
+    memo: PackingMemo | None = None,
 ) -> Plan:
     """Build each submitted listing's offer in every market; keep the rows that changed.
 
     An offer whose inputs hash as stored is skipped unbuilt: nothing is written
     for it. Pure (no database, no clock, no app), so it can run in another process.
+    ``memo`` holds the batch's stored packings; those it lacks are packed here and
+    returned in the plan to be stored.
     """
     plan = Plan()
+    memo = memo if memo is not None else PackingMemo()
     now = pricing.now
     on = now.date()
     keys = {
@@ -135,6 +150,8 @@ def plan_offers(
     for listing in listings:
         content = listing_key(listing)
         costs = None
+        parcel = parcel_of(listing)
+        packings = memo.of(parcel.goods) if parcel is not None else None
         for market in pricing.markets:
             plan.offers += 1
             row = current.get((listing.id, market.code))
@@ -144,7 +161,7 @@ def plan_offers(
             if costs is None:
                 costs = unit_costs(listing)  # the same for every market: worked out once
             fx = pricing.fx[market.code]
-            built = build_offer(listing, market, fx, on, now, costs, pricing.base_url)
+            built = build_offer(listing, market, fx, on, now, costs, pricing.base_url, packings)
             if row is None:
                 plan.inserts.append(_row(listing, market, built, now, 1, inputs))
             elif row.content_hash != built.content_hash:
@@ -152,6 +169,7 @@ def plan_offers(
                 plan.updates.append({"offer_id": row.id, **update})
             else:
                 plan.inputs.append({"offer_id": row.id, "input_hash": inputs, "priced_at": now})
+    plan.packings = found_rows(memo)
     return plan
 
 
@@ -252,7 +270,7 @@ def write_offers(listings: Sequence[ListingData], pricing: Pricing) -> RepriceRe
     current = current_offers(
         [listing.id for listing in listings], None if withdrawn else pricing.codes
     )
-    plan = plan_offers(submitted, pricing, current)
+    plan = plan_offers(submitted, pricing, current, stored_packings(submitted))
     return store_plan(plan, _withdrawals(withdrawn, current, pricing.now))
 
 
@@ -274,6 +292,7 @@ def store_plan(plan: Plan, withdrawals: Sequence[dict] = ()) -> RepriceResult:
         db.session.execute(OFFER_WITHDRAW, list(withdrawals))
     if plan.inputs:
         db.session.execute(OFFER_INPUTS, plan.inputs)
+    store_packings(plan.packings)
     # Sellers' webhooks for these rows, in the same transaction.
     seller_events.offers_written(first, len(changed))
     return RepriceResult(

@@ -19,7 +19,16 @@ from typing import NamedTuple
 from babel.numbers import get_currency_precision
 
 from connector.markets.model import Market, RateCard
-from connector.pricing.packing import Box, Carton, Goods, Limits, Packed, PackingError, pack
+from connector.pricing.packing import (
+    Box,
+    Carton,
+    Goods,
+    GoodsPackings,
+    Limits,
+    Packed,
+    PackingError,
+    pack,
+)
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
@@ -186,9 +195,13 @@ class Landing:
     freight: dict[int, tuple[tuple[Box, int, int, Decimal], ...]] = field(
         default_factory=dict, compare=False, hash=False, repr=False
     )
+    # Packings stored earlier for these goods (see PackingMemo): none, packed here.
+    packings: GoodsPackings | None = field(default=None, compare=False, hash=False, repr=False)
 
     def packed(self, quantity: int) -> Packed:
         try:
+            if self.packings is not None:
+                return self.packings.pack(self.parcel.goods, quantity, self.limits)
             return pack(self.parcel.goods, quantity, self.limits)
         except PackingError as exc:
             raise PricingError(exc.code, f"{self.market.code} {self.mode}") from exc
@@ -230,7 +243,14 @@ def limits_of(card: RateCard) -> Limits:
     return Limits(card.max_weight_g, card.max_side_cm, card.max_girth_cm)
 
 
-def prepare(market: Market, mode: str, parcel: Parcel, convert: Conversion, on: date) -> Landing:
+def prepare(
+    market: Market,
+    mode: str,
+    parcel: Parcel,
+    convert: Conversion,
+    on: date,
+    packings: GoodsPackings | None = None,
+) -> Landing:
     card = market.shipping.get(mode)
     if card is None:
         raise PricingError("mode_unavailable", f"{market.code} has no {mode} rate card")
@@ -240,7 +260,14 @@ def prepare(market: Market, mode: str, parcel: Parcel, convert: Conversion, on: 
     if vat_rate is None:
         raise PricingError("no_vat_rule", f"{market.code} on {on}")
     limits = limits_of(card)
-    common = {"market": market, "mode": mode, "on": on, "convert": convert, "parcel": parcel}
+    common = {
+        "market": market,
+        "mode": mode,
+        "on": on,
+        "convert": convert,
+        "parcel": parcel,
+        "packings": packings,
+    }
     common.update(card=card, limits=limits, vat_rate=vat_rate, **_constants(market))
     if mode == "fully_managed":
         # Stock enters the country as general trade: HS duty and VAT on everything.

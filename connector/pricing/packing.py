@@ -333,3 +333,84 @@ def pack(goods: Goods, quantity: int, limits: Limits) -> Packed:
 
 def _volume(box: Box) -> Decimal:
     return box.length_cm * box.width_cm * box.height_cm
+
+
+# Stored packings name the method: a change to how goods are packed bumps this,
+# and packings stored by the old method are simply never looked up again.
+PACKING_METHOD = "2"
+
+
+def goods_key(goods: Goods) -> str:
+    """The goods as a stored packing is keyed: everything packing reads, and the method."""
+    carton = goods.carton
+    carton_part = (
+        f"{carton.units}x{carton.length_cm}x{carton.width_cm}x{carton.height_cm}:{carton.weight_g}"
+        if carton is not None
+        else "-"
+    )
+    return (
+        f"{PACKING_METHOD}|{goods.weight_g}|{goods.length_cm}x{goods.width_cm}x"
+        f"{goods.height_cm}|{carton_part}"
+    )
+
+
+def limits_key(limits: Limits, quantity: int) -> str:
+    return f"{limits.max_weight_g}|{limits.max_side_cm}|{limits.max_girth_cm}|{quantity}"
+
+
+def packed_to_rows(packed: Packed) -> list[list]:
+    """A packing as JSON: [units, weight_g, length, width, height, count] per kind of parcel."""
+    return [
+        [box.units, box.weight_g, str(box.length_cm), str(box.width_cm), str(box.height_cm), count]
+        for box, count in packed.groups
+    ]
+
+
+def packed_from_rows(rows: list[list]) -> Packed:
+    return Packed(
+        tuple(
+            (Box(units, weight, Decimal(length), Decimal(width), Decimal(height)), count)
+            for units, weight, length, width, height, count in rows
+        )
+    )
+
+
+class PackingMemo:
+    """Packings already worked out, by goods and by limits and quantity; what this run adds
+    is kept apart so the caller can store it. Packing does not depend on rates or costs,
+    so a reprice after a rate change finds every listing's parcels here.
+
+    Stored packings arrive as rows (``packed_to_rows``) and are read only when a price
+    needs them: a batch crosses to a pricing process as plain lists, and an offer
+    skipped for unchanged inputs never pays for its packings.
+    """
+
+    def __init__(self, known: dict[str, dict[str, Packed | list]] | None = None) -> None:
+        self.known = known or {}
+        self.found: dict[tuple[str, str], Packed] = {}
+
+    def of(self, goods: Goods) -> GoodsPackings:
+        key = goods_key(goods)
+        return GoodsPackings(self, key, self.known.setdefault(key, {}))
+
+
+@dataclass
+class GoodsPackings:
+    """One goods' packings: looked up by limits and quantity, worked out when missing."""
+
+    memo: PackingMemo
+    key: str
+    packings: dict[str, Packed | list]
+
+    def pack(self, goods: Goods, quantity: int, limits: Limits) -> Packed:
+        name = limits_key(limits, quantity)
+        found = self.packings.get(name)
+        if isinstance(found, Packed):
+            return found
+        if found is None:
+            packed = pack(goods, quantity, limits)
+            self.memo.found[(self.key, name)] = packed
+        else:
+            packed = packed_from_rows(found)
+        self.packings[name] = packed
+        return packed

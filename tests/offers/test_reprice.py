@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from decimal import Decimal as D
 
+import pytest
 from sqlalchemy import delete, event, select
 
 from tests.offers.support import Quote, create, fresh, offers, run_jobs, store, tshirt
@@ -106,3 +107,67 @@ def test_reprice_in_chunks_on_two_processes_stores_what_one_process_stores(
         assert result.created == 4 * len(codes)
         stored[processes] = _stored(app)
     assert stored[2] == stored[1]
+
+
+def _packings(app) -> int:
+    from connector.extensions import db
+    from connector.models import StoredPacking
+
+    with app.app_context():
+        return db.session.query(StoredPacking).count()
+
+
+def _tiers(offer: dict) -> list[tuple]:
+    return [
+        (price["min_qty"], price["price"], price["consignment"]["parcels"])
+        for variant in offer["document"]["variants"]
+        for price in variant["prices"]
+    ]
+
+
+@pytest.mark.both_databases
+def test_a_rate_change_reprices_from_stored_packings_as_packing_afresh_would(
+    app, client, exporter_token, rates, translator
+):
+    from connector.extensions import db
+    from connector.models import Offer, StoredPacking
+    from connector.offers.service import reprice
+
+    for weight in (180, 4200):
+        payload = tshirt()
+        payload["weight_g"] = weight
+        create(client, exporter_token, payload)
+    run_jobs(app)
+    stored = _packings(app)
+    assert stored > 0
+    store(app, Quote("CNY", "VND", D("3811"), "vcb", fresh(hours_ago=0)))
+    with app.app_context():
+        assert reprice(["VN", "KZ"]).changed > 0
+    assert _packings(app) == stored  # nothing packed again
+    from_stored = {key: row for key, row in _stored(app).items() if key[1] in ("VN", "KZ")}
+    with app.app_context():
+        db.session.execute(delete(StoredPacking))
+        db.session.execute(delete(Offer))
+        db.session.commit()
+        reprice(["VN", "KZ"])
+    assert _stored(app) == from_stored
+
+
+def test_a_listing_whose_size_changed_is_packed_anew(
+    app, client, exporter_token, rates, translator
+):
+    listing = create(client, exporter_token, tshirt())
+    run_jobs(app)
+    before = offers(client, exporter_token, listing["id"])["VN"]
+    # Ten times the thickness: the larger tiers need more parcels.
+    edited = client.patch(
+        f"/api/v1/listings/{listing['id']}",
+        json={"height_cm": "20"},
+        headers={"Authorization": f"Bearer {exporter_token}"},
+    )
+    assert edited.status_code == 200, edited.json
+    run_jobs(app)
+    after = offers(client, exporter_token, listing["id"])["VN"]
+    parcels = {qty: count for qty, _price, count in _tiers(before)}
+    repacked = {qty: count for qty, _price, count in _tiers(after)}
+    assert any(repacked[qty] > parcels[qty] for qty in parcels), (parcels, repacked)
