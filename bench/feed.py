@@ -10,7 +10,7 @@ four take turns for ``--rounds`` rounds and each reports its median. Figures
 are ratios against that baseline; the line ends with a gzip and a brotli
 page's bytes per offer.
 
-    .venv/bin/python bench/feed.py [--offers 100000] [--seconds 5] [--rounds 3]
+    .venv/bin/python bench/feed.py [--offers 100000] [--seconds 3] [--rounds 7]
 """
 
 from __future__ import annotations
@@ -113,6 +113,9 @@ def measure(
     Taking turns (and warming every URL first) spreads the machine's noise and a
     cold process over all of them alike: measured one after the other, whichever
     came first read slower for reasons that had nothing to do with its position.
+    Many short rounds, because this machine has spells of a few seconds in which
+    every URL, the bare one too, answers at half its rate: a median of seven
+    rounds steps over them where one of three could not.
     """
     for name, url in urls.items():
         wrk(url, 2, key if name != "bare" else None)
@@ -174,8 +177,8 @@ def cursor_at(app, seqs: list[int], position: int) -> str | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--offers", type=int, default=100_000)
-    parser.add_argument("--seconds", type=int, default=5, help="per URL and round")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=3, help="per URL and round")
+    parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: `make bench` installs it from Debian packages")
