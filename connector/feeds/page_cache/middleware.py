@@ -20,13 +20,13 @@ from flask import Flask
 from limits import RateLimitItem
 from limits import parse as parse_limit
 from redis import Redis, RedisError
-from werkzeug.wrappers import Request, Response
+from werkzeug.wrappers import Request
 
 from connector.auth.principal import bearer_secret, token_rate_key
 from connector.feeds.page_cache import encodings, page_store, principals
 from connector.feeds.page_cache.keys import meta_key, principal_key, rate_key
 from connector.feeds.page_cache.lookup import ENVIRON_KEY, Lookup, LookupScript
-from connector.feeds.page_cache.responses import page_response
+from connector.feeds.page_cache.responses import made_page
 from connector.models.account import hash_token
 from connector.services import get_redis
 
@@ -100,7 +100,7 @@ class MadePages:
                 client = get_redis()
         return client
 
-    def _made(self, environ, entry: Cacheable, match: re.Match) -> Response | None:
+    def _made(self, environ, entry: Cacheable, match: re.Match) -> Callable | None:
         req = Request(environ)
         credential = entry.credential(req, match)
         if credential is None:
@@ -155,7 +155,7 @@ class MadePages:
         made = page_store.made(client, budget, lookup.key, encoding, lookup.meta, state.seq)
         if made is None:
             return None
-        return page_response(req, made[0], made[1], state)
+        return made_page(req, made[0], made[1], state)
 
 
 @functools.lru_cache(maxsize=8)
