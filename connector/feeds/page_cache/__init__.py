@@ -29,10 +29,12 @@ from collections.abc import Callable
 
 from flask import Flask, current_app, g, request
 from flask_smorest import abort
+from redis import RedisError
 from werkzeug.wrappers import Response
 
 from connector.feeds.page_cache import encodings, market_state, page_store, principals
 from connector.feeds.page_cache.epochs import watch_writes
+from connector.feeds.page_cache.keys import meta_key
 from connector.feeds.page_cache.lookup import ENVIRON_KEY, Lookup
 from connector.feeds.page_cache.market_state import MarketState
 from connector.feeds.page_cache.middleware import Credential, MadePages, cacheable
@@ -110,10 +112,16 @@ def serve(
     key = page_store.page_key(
         request.endpoint, lookup.market, lookup.fmt, request.args, presentation
     )
-    made = None
-    if key == lookup.key:
-        budget = current_app.config["FEED_PAGE_MEMORY_MB"] << 20
-        made = page_store.made(client, budget, key, lookup.encoding, lookup.meta, state.seq)
+    raw_meta = lookup.meta
+    if key != lookup.key:
+        # The lookup looked under the plain page (it did not know this caller yet); with
+        # a presentation the page may be made under its own key all the same.
+        try:
+            raw_meta = client.get(meta_key(key, lookup.encoding))
+        except RedisError:
+            raw_meta = None
+    budget = current_app.config["FEED_PAGE_MEMORY_MB"] << 20
+    made = page_store.made(client, budget, key, lookup.encoding, raw_meta, state.seq)
     if made is not None:
         return page_response(request, made[0], made[1], state)
     rendered = render(state.seq)
