@@ -201,7 +201,7 @@ class Landing:
     def packed(self, quantity: int) -> Packed:
         try:
             if self.packings is not None:
-                return self.packings.pack(self.parcel.goods, quantity, self.limits)
+                return self.packings.pack(quantity, self.limits)
             return pack(self.parcel.goods, quantity, self.limits)
         except PackingError as exc:
             raise PricingError(exc.code, f"{self.market.code} {self.mode}") from exc
@@ -386,7 +386,7 @@ def consignment_price(landing: Landing, unit_cost_cny: Decimal, quantity: int) -
         per_unit = _components(
             goods, shipping, duty, vat, landing, price, target, landing.fixed_fees
         )
-        in_all = per_unit
+        in_all = dict(per_unit)
     else:
         per_unit = _components(
             goods / qty,

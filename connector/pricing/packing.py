@@ -391,7 +391,7 @@ class PackingMemo:
 
     def of(self, goods: Goods) -> GoodsPackings:
         key = goods_key(goods)
-        return GoodsPackings(self, key, self.known.setdefault(key, {}))
+        return GoodsPackings(self, goods, key, self.known.setdefault(key, {}))
 
 
 @dataclass
@@ -399,18 +399,29 @@ class GoodsPackings:
     """One goods' packings: looked up by limits and quantity, worked out when missing."""
 
     memo: PackingMemo
+    goods: Goods
     key: str
     packings: dict[str, Packed | list]
 
-    def pack(self, goods: Goods, quantity: int, limits: Limits) -> Packed:
+    def pack(self, quantity: int, limits: Limits) -> Packed:
         name = limits_key(limits, quantity)
         found = self.packings.get(name)
         if isinstance(found, Packed):
             return found
-        if found is None:
-            packed = pack(goods, quantity, limits)
+        packed = _readable(found)
+        if packed is None:
+            # Never stored, or stored in a shape this code cannot read: packed afresh
+            # (and stored again), never a batch lost to one bad row.
+            packed = pack(self.goods, quantity, limits)
             self.memo.found[(self.key, name)] = packed
-        else:
-            packed = packed_from_rows(found)
         self.packings[name] = packed
         return packed
+
+
+def _readable(rows: list | None) -> Packed | None:
+    if rows is None:
+        return None
+    try:
+        return packed_from_rows(rows)
+    except (ValueError, TypeError, ArithmeticError):
+        return None

@@ -8,6 +8,7 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import delete, event, select
 
+from connector.pricing import packing
 from tests.offers.support import Quote, create, fresh, offers, run_jobs, store, tshirt
 
 
@@ -109,6 +110,29 @@ def test_reprice_in_chunks_on_two_processes_stores_what_one_process_stores(
     assert stored[2] == stored[1]
 
 
+@contextmanager
+def packing_writes(app):
+    """Every statement that writes stored packings."""
+    from connector.extensions import db
+
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if (
+            statement.lstrip().upper().startswith("INSERT")
+            and "STORED_PACKING" in statement.upper()
+        ):
+            seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
 def _packings(app) -> int:
     from connector.extensions import db
     from connector.models import StoredPacking
@@ -141,10 +165,14 @@ def test_a_rate_change_reprices_from_stored_packings_as_packing_afresh_would(
     stored = _packings(app)
     assert stored > 0
     store(app, Quote("CNY", "VND", D("3811"), "vcb", fresh(hours_ago=0)))
-    with app.app_context():
+    with packing_writes(app) as writes, app.app_context():
         assert reprice(["VN", "KZ"]).changed > 0
-    assert _packings(app) == stored  # nothing packed again
+    assert writes == []  # nothing packed again
+    assert _packings(app) == stored
     from_stored = {key: row for key, row in _stored(app).items() if key[1] in ("VN", "KZ")}
+    # Afresh: no stored packings, and none left in this process's caches either.
+    for cached in (packing.pack, packing.loose_box, packing.units_per_parcel):
+        cached.cache_clear()
     with app.app_context():
         db.session.execute(delete(StoredPacking))
         db.session.execute(delete(Offer))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
@@ -22,7 +23,17 @@ from connector.pricing.engine import (
     prepare,
     round_up,
 )
-from connector.pricing.packing import loose_box
+from connector.pricing.packing import (
+    PACKING_METHOD,
+    Carton,
+    Goods,
+    Limits,
+    PackingError,
+    loose_box,
+    pack,
+    packed_to_rows,
+)
+from tests.conftest import FIXTURES
 
 MARKETS = load_markets(Path(__file__).resolve().parents[2] / "markets")
 TSHIRT = Parcel(220, D("30"), D("25"), D("2"), "61091000")
@@ -262,3 +273,22 @@ def test_parcels_are_as_full_as_the_carriers_limits_allow(weight_g, sides, quant
     # Not one unit more fits in the fullest parcel, tried the slow way.
     if fullest < quantity:
         assert loose_box(goods.goods, fullest + 1, limits) is None
+
+
+def test_packings_match_the_method_stored_packings_are_keyed_by():
+    # Stored packings are shared across deploys, keyed by PACKING_METHOD. If these
+    # results change, offers would price from packings the new code would not make
+    # while quotes pack afresh: bump PACKING_METHOD and regenerate this fixture.
+    pinned = json.loads((FIXTURES / "pricing" / "packings.json").read_text())
+    assert pinned["packing_method"] == PACKING_METHOD, "regenerate the pinned packings"
+    for case in pinned["cases"]:
+        weight, length, width, height, carton = case["goods"]
+        box = Carton(carton[0], *map(D, carton[1:4]), carton[4]) if carton else None
+        goods = Goods(weight, D(length), D(width), D(height), box)
+        most_g, side, girth = case["limits"]
+        limits = Limits(most_g, side and D(side), girth and D(girth))
+        try:
+            made = packed_to_rows(pack(goods, case["quantity"], limits))
+        except PackingError as exc:
+            made = exc.code
+        assert made == case["parcels"], case
