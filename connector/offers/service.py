@@ -26,6 +26,7 @@ from connector.offers.writer import (
     RepriceResult,
     current_offers,
     store_plan,
+    to_price,
     write_offers,
 )
 
@@ -85,9 +86,9 @@ def reprice_market(code: str, now: datetime | None = None, progress=None) -> Rep
     return reprice([code], now, progress)
 
 
-def _batches(codes: list[str], chunk: int) -> Iterator[Batch]:
+def _batches(pricing: Pricing, chunk: int) -> Iterator[Batch]:
     """Submitted listings a chunk at a time, with their stored offers in these markets and
-    the packings stored for their goods."""
+    the packings stored for the goods of those that will be priced."""
     after = 0
     while True:
         ids = _submitted_ids(after, chunk)
@@ -95,7 +96,8 @@ def _batches(codes: list[str], chunk: int) -> Iterator[Batch]:
             return
         after = ids[-1]
         listings = load_listings(ids)
-        yield listings, current_offers(ids, codes), stored_packings(listings)
+        current = current_offers(ids, pricing.codes)
+        yield listings, current, stored_packings(to_price(listings, pricing, current))
 
 
 def reprice(
@@ -117,7 +119,7 @@ def reprice(
     pricing = pricing_for(codes, now)
     processes = processes or current_app.config["REPRICE_PROCESSES"]
     result = RepriceResult()
-    for plan in plans(_batches(codes, chunk), pricing, processes):
+    for plan in plans(_batches(pricing, chunk), pricing, processes):
         written = store_plan(plan)
         db.session.commit()
         result.offers += written.offers

@@ -137,16 +137,7 @@ def plan_offers(
     memo = memo if memo is not None else PackingMemo()
     now = pricing.now
     on = now.date()
-    keys = {
-        market.code: market_key(
-            market,
-            pricing.fx[market.code],
-            fx_reasons(market, pricing.fx[market.code], now),
-            now,
-            pricing.base_url,
-        )
-        for market in pricing.markets
-    }
+    keys = market_keys(pricing)
     for listing in listings:
         content = listing_key(listing)
         costs = None
@@ -171,6 +162,39 @@ def plan_offers(
                 plan.inputs.append({"offer_id": row.id, "input_hash": inputs, "priced_at": now})
     plan.packings = found_rows(memo)
     return plan
+
+
+def market_keys(pricing: Pricing) -> dict[str, bytes]:
+    """Each market's part of the input hash: the same for every listing of a write."""
+    return {
+        market.code: market_key(
+            market,
+            pricing.fx[market.code],
+            fx_reasons(market, pricing.fx[market.code], pricing.now),
+            pricing.now,
+            pricing.base_url,
+        )
+        for market in pricing.markets
+    }
+
+
+def to_price(
+    listings: Sequence[ListingData],
+    pricing: Pricing,
+    current: dict[tuple[int, str], CurrentOffer],
+) -> list[ListingData]:
+    """The listings with an offer in some market whose inputs changed (or no offer yet):
+    those a batch will price, so only theirs need their packings read."""
+    keys = market_keys(pricing)
+    chosen = []
+    for listing in listings:
+        content = listing_key(listing)
+        for market in pricing.markets:
+            row = current.get((listing.id, market.code))
+            if row is None or row.input_hash != input_hash(content, keys[market.code]):
+                chosen.append(listing)
+                break
+    return chosen
 
 
 def _row(
@@ -270,7 +294,8 @@ def write_offers(listings: Sequence[ListingData], pricing: Pricing) -> RepriceRe
     current = current_offers(
         [listing.id for listing in listings], None if withdrawn else pricing.codes
     )
-    plan = plan_offers(submitted, pricing, current, stored_packings(submitted))
+    memo = stored_packings(to_price(submitted, pricing, current))
+    plan = plan_offers(submitted, pricing, current, memo)
     return store_plan(plan, _withdrawals(withdrawn, current, pricing.now))
 
 

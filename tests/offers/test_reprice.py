@@ -54,10 +54,11 @@ def test_reprice_and_refresh_with_nothing_changed_write_nothing(
     before = offers(client, exporter_token, listing["id"])
     from connector.offers.service import refresh_listing_offers, reprice
 
-    with writes_to_offers(app) as writes, app.app_context():
+    with writes_to_offers(app) as writes, packing_reads(app) as reads, app.app_context():
         repriced = reprice(["VN", "KZ", "UZ", "TH", "MY"])
         refreshed = refresh_listing_offers(listing["id"])
     assert writes == []
+    assert reads == []  # nothing to price, so no packing is read either
     assert repriced.offers == 10 and repriced.changed == repriced.created == 0
     assert refreshed.offers == 5 and refreshed.changed == refreshed.created == 0
     after = offers(client, exporter_token, listing["id"])
@@ -111,17 +112,15 @@ def test_reprice_in_chunks_on_two_processes_stores_what_one_process_stores(
 
 
 @contextmanager
-def packing_writes(app):
-    """Every statement that writes stored packings."""
+def packing_writes(app, verb: str = "INSERT"):
+    """Every statement that writes (or with ``verb="SELECT"``, reads) stored packings."""
     from connector.extensions import db
 
     seen: list[str] = []
 
     def record(conn, cursor, statement, parameters, context, executemany):
-        if (
-            statement.lstrip().upper().startswith("INSERT")
-            and "STORED_PACKING" in statement.upper()
-        ):
+        text = statement.lstrip().upper()
+        if text.startswith(verb) and "STORED_PACKING" in text:
             seen.append(statement)
 
     with app.app_context():
@@ -131,6 +130,10 @@ def packing_writes(app):
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def packing_reads(app):
+    return packing_writes(app, "SELECT")
 
 
 def _packings(app) -> int:
