@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from connector.extensions import db
 from connector.feeds import render
@@ -24,6 +22,7 @@ from connector.markets.registry import markets
 from connector.models import FeedCounter, Offer, OfferFeedItem
 from connector.models.offer import OfferStatus
 from connector.models.types import utcnow
+from connector.models.upsert import conflict_insert
 from connector.urls import public_base
 
 
@@ -289,9 +288,7 @@ def presented_item(offer, locale: str, presentation: Presentation, public_url: s
 def _upsert(rows: list[dict]) -> None:
     if not rows:
         return
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(OfferFeedItem).values(rows)
+    statement = conflict_insert(OfferFeedItem).values(rows)
     statement = statement.on_conflict_do_update(
         index_elements=["offer_id", "locale", "format", "presentation"],
         set_={"version": statement.excluded.version, "body": statement.excluded.body},

@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from connector.extensions import db
 from connector.models import StoredPacking
+from connector.models.upsert import conflict_insert
 from connector.offers.builder import parcel_of
 from connector.offers.listing_data import ListingData
 from connector.pricing.packing import Packed, PackingMemo, goods_key, packed_to_rows
@@ -61,8 +60,7 @@ def store_packings(rows: list[dict]) -> None:
     packing it added is worked out again next time)."""
     if not rows:
         return
-    dialect = db.session.get_bind().dialect.name
-    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(StoredPacking)
+    insert = conflict_insert(StoredPacking)
     upsert = insert.on_conflict_do_update(
         index_elements=[StoredPacking.goods_key], set_={"parcels": insert.excluded.parcels}
     )

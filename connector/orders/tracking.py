@@ -15,14 +15,13 @@ import logging
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 
 from adapters.carriers.base import Booking, Document, TrackingEvent
 from connector.extensions import db
 from connector.factory import stock
 from connector.models import Shipment, ShipmentDocument, ShipmentEvent
 from connector.models.types import utcnow
+from connector.models.upsert import conflict_insert
 from connector.orders.adapters import reason_for
 from connector.orders.states import (
     AT_SERVICE,
@@ -69,25 +68,15 @@ def add_event(
         "recorded_at": now,
         "dedup_key": key or dedup_key(f"{source}:{code}", now),
     }
-    dialect = db.session.get_bind().dialect.name
-    if dialect in ("postgresql", "sqlite"):
-        module = postgresql if dialect == "postgresql" else sqlite
-        statement = (
-            module.insert(ShipmentEvent)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["shipment_id", "dedup_key"])
-            # A row back means it was inserted: an ORM insert's rowcount is not
-            # reliable on PostgreSQL (it reported new events as duplicates).
-            .returning(ShipmentEvent.id)
-        )
-        new = db.session.execute(statement).first() is not None
-    else:  # pragma: no cover - other backends
-        try:
-            with db.session.begin_nested():
-                db.session.add(ShipmentEvent(**values))
-            new = True
-        except IntegrityError:
-            new = False
+    statement = (
+        conflict_insert(ShipmentEvent)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["shipment_id", "dedup_key"])
+        # A row back means it was inserted: an ORM insert's rowcount is not
+        # reliable on PostgreSQL (it reported new events as duplicates).
+        .returning(ShipmentEvent.id)
+    )
+    new = db.session.execute(statement).first() is not None
     if new and state and source in ("dispatch", "ops"):
         # Our own moves of the shipment; a service's events move it in apply_events.
         seller_events.shipment_updated(shipment_id, state, code)
