@@ -29,12 +29,10 @@ from collections.abc import Callable
 
 from flask import Flask, current_app, g, request
 from flask_smorest import abort
-from redis import RedisError
 from werkzeug.wrappers import Response
 
 from connector.feeds.page_cache import encodings, market_state, page_store, principals
 from connector.feeds.page_cache.epochs import watch_writes
-from connector.feeds.page_cache.keys import meta_key
 from connector.feeds.page_cache.lookup import ENVIRON_KEY, Lookup
 from connector.feeds.page_cache.market_state import MarketState
 from connector.feeds.page_cache.middleware import Credential, MadePages, cacheable
@@ -116,10 +114,7 @@ def serve(
     if key != lookup.key:
         # The lookup looked under the plain page (it did not know this caller yet); with
         # a presentation the page may be made under its own key all the same.
-        try:
-            raw_meta = client.get(meta_key(key, lookup.encoding))
-        except RedisError:
-            raw_meta = None
+        raw_meta = page_store.meta_under(client, key, lookup.encoding)
     budget = current_app.config["FEED_PAGE_MEMORY_MB"] << 20
     made = page_store.made(client, budget, key, lookup.encoding, raw_meta, state.seq)
     if made is not None:

@@ -147,10 +147,7 @@ class MadePages:
             return None
         if principal["p"]:
             lookup.key = page_store.page_key(entry.endpoint, code, fmt, req.args, principal["p"])
-            try:
-                lookup.meta = client.get(meta_key(lookup.key, encoding))
-            except RedisError:
-                return None
+            lookup.meta = page_store.meta_under(client, lookup.key, encoding)
         budget = self.app.config["FEED_PAGE_MEMORY_MB"] << 20
         made = page_store.made(client, budget, lookup.key, encoding, lookup.meta, state.seq)
         if made is None:

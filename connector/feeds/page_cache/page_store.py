@@ -63,6 +63,14 @@ def meta_for(meta: dict, encoding: str) -> dict:
     return {**meta, "etag": f"{meta['etag']}-{encoding}", "headers": headers}
 
 
+def meta_under(client: Redis, key: str, encoding: str) -> bytes | None:
+    """The stored meta of page ``key`` in ``encoding``; none when Redis does not answer."""
+    try:
+        return client.get(meta_key(key, encoding))
+    except RedisError:
+        return None
+
+
 def _tagged(meta: dict, body: bytes) -> bytes:
     return meta["made"].encode() + b"\n" + body
 
