@@ -19,10 +19,10 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from connector.offers.listing_data import ListingData
-from connector.offers.writer import CurrentOffer, Plan, Pricing, plan_offers
+from connector.offers.writer import CurrentOffer, Inputs, Plan, Pricing, plan_offers
 from connector.pricing.packing import PackingMemo
 
-Batch = tuple[list[ListingData], dict[tuple[int, str], CurrentOffer], PackingMemo]
+Batch = tuple[list[ListingData], dict[tuple[int, str], CurrentOffer], Inputs, PackingMemo]
 _pricing: Pricing | None = None  # set once in each pool process
 
 
@@ -31,9 +31,9 @@ def _start(pricing: Pricing) -> None:
     _pricing = pricing
 
 
-def _plan(listings: list[ListingData], current: dict, memo: PackingMemo) -> Plan:
+def _plan(batch: Batch) -> Plan:
     assert _pricing is not None
-    return plan_offers(listings, _pricing, current, memo)
+    return plan_offers(batch[0], _pricing, *batch[1:])
 
 
 def plans(batches: Iterable[Batch], pricing: Pricing, processes: int) -> Iterator[Plan]:
@@ -45,8 +45,8 @@ def plans(batches: Iterable[Batch], pricing: Pricing, processes: int) -> Iterato
     batches = iter(batches)
     head = list(itertools.islice(batches, 2))
     if processes <= 1 or len(head) < 2:
-        for listings, current, memo in itertools.chain(head, batches):
-            yield plan_offers(listings, pricing, current, memo)
+        for listings, *rest in itertools.chain(head, batches):
+            yield plan_offers(listings, pricing, *rest)
         return
     # Forked, the processes start in milliseconds with the markets already loaded;
     # they inherit the database connections too, but never touch them.
@@ -55,8 +55,8 @@ def plans(batches: Iterable[Batch], pricing: Pricing, processes: int) -> Iterato
         processes, mp_context=context, initializer=_start, initargs=(pricing,)
     ) as pool:
         pending: deque[Future] = deque()
-        for listings, current, memo in itertools.chain(head, batches):
-            pending.append(pool.submit(_plan, listings, current, memo))
+        for batch in itertools.chain(head, batches):
+            pending.append(pool.submit(_plan, batch))
             # Two chunks queued per process: none idles while this one writes,
             # and memory holds a few chunks, not the market.
             if len(pending) >= 2 * processes:

@@ -25,6 +25,7 @@ from connector.offers.writer import (
     Pricing,
     RepriceResult,
     current_offers,
+    input_hashes,
     store_plan,
     to_price,
     write_offers,
@@ -87,8 +88,8 @@ def reprice_market(code: str, now: datetime | None = None, progress=None) -> Rep
 
 
 def _batches(pricing: Pricing, chunk: int) -> Iterator[Batch]:
-    """Submitted listings a chunk at a time, with their stored offers in these markets and
-    the packings stored for the goods of those that will be priced."""
+    """Submitted listings a chunk at a time, with their stored offers in these markets,
+    their input hashes, and the packings stored for the goods of those that will be priced."""
     after = 0
     while True:
         ids = _submitted_ids(after, chunk)
@@ -97,7 +98,9 @@ def _batches(pricing: Pricing, chunk: int) -> Iterator[Batch]:
         after = ids[-1]
         listings = load_listings(ids)
         current = current_offers(ids, pricing.codes)
-        yield listings, current, stored_packings(to_price(listings, pricing, current))
+        inputs = input_hashes(listings, pricing)
+        chosen = to_price(listings, pricing.codes, current, inputs)
+        yield listings, current, inputs, stored_packings(chosen)
 
 
 def reprice(

@@ -97,6 +97,10 @@ class Pricing:
         return [market.code for market in self.markets]
 
 
+# Each (listing id, market code)'s input hash, worked out once per batch.
+Inputs = dict[tuple[int, str], str]
+
+
 class CurrentOffer(NamedTuple):
     id: int
     listing_id: int
@@ -124,42 +128,43 @@ def plan_offers(
     listings: Sequence[ListingData],
     pricing: Pricing,
     current: dict[tuple[int, str], CurrentOffer],
+    inputs: Inputs,
     memo: PackingMemo | None = None,
 ) -> Plan:
     """Build each submitted listing's offer in every market; keep the rows that changed.
 
-    An offer whose inputs hash as stored is skipped unbuilt: nothing is written
-    for it. Pure (no database, no clock, no app), so it can run in another process.
-    ``memo`` holds the batch's stored packings; those it lacks are packed here and
-    returned in the plan to be stored.
+    An offer whose inputs (``inputs``, from :func:`input_hashes`) hash as stored is
+    skipped unbuilt: nothing is written for it. Pure (no database, no clock, no app),
+    so it can run in another process. ``memo`` holds the batch's stored packings;
+    those it lacks are packed here and returned in the plan to be stored.
     """
     plan = Plan()
     memo = memo if memo is not None else PackingMemo()
     now = pricing.now
     on = now.date()
-    keys = market_keys(pricing)
     for listing in listings:
-        content = listing_key(listing)
         costs = None
-        parcel = parcel_of(listing)
-        packings = memo.of(parcel.goods) if parcel is not None else None
+        packings = None
         for market in pricing.markets:
             plan.offers += 1
             row = current.get((listing.id, market.code))
-            inputs = input_hash(content, keys[market.code])
-            if row is not None and row.input_hash == inputs:
+            hashed = inputs[(listing.id, market.code)]
+            if row is not None and row.input_hash == hashed:
                 continue
             if costs is None:
-                costs = unit_costs(listing)  # the same for every market: worked out once
+                # The same for every market: worked out once, and only when priced.
+                costs = unit_costs(listing)
+                parcel = parcel_of(listing)
+                packings = memo.of(parcel.goods) if parcel is not None else None
             fx = pricing.fx[market.code]
             built = build_offer(listing, market, fx, on, now, costs, pricing.base_url, packings)
             if row is None:
-                plan.inserts.append(_row(listing, market, built, now, 1, inputs))
+                plan.inserts.append(_row(listing, market, built, now, 1, hashed))
             elif row.content_hash != built.content_hash:
-                update = _row(listing, market, built, now, row.version + 1, inputs)
+                update = _row(listing, market, built, now, row.version + 1, hashed)
                 plan.updates.append({"offer_id": row.id, **update})
             else:
-                plan.inputs.append({"offer_id": row.id, "input_hash": inputs, "priced_at": now})
+                plan.inputs.append({"offer_id": row.id, "input_hash": hashed, "priced_at": now})
     plan.packings = found_rows(memo)
     return plan
 
@@ -178,20 +183,30 @@ def market_keys(pricing: Pricing) -> dict[str, bytes]:
     }
 
 
-def to_price(
-    listings: Sequence[ListingData],
-    pricing: Pricing,
-    current: dict[tuple[int, str], CurrentOffer],
-) -> list[ListingData]:
-    """The listings with an offer in some market whose inputs changed (or no offer yet):
-    those a batch will price, so only theirs need their packings read."""
+def input_hashes(listings: Sequence[ListingData], pricing: Pricing) -> Inputs:
+    """Each listing's input hash in each market: what decides whether its offer is priced."""
     keys = market_keys(pricing)
-    chosen = []
+    hashes: Inputs = {}
     for listing in listings:
         content = listing_key(listing)
-        for market in pricing.markets:
-            row = current.get((listing.id, market.code))
-            if row is None or row.input_hash != input_hash(content, keys[market.code]):
+        for code, key in keys.items():
+            hashes[(listing.id, code)] = input_hash(content, key)
+    return hashes
+
+
+def to_price(
+    listings: Sequence[ListingData],
+    codes: Sequence[str],
+    current: dict[tuple[int, str], CurrentOffer],
+    inputs: Inputs,
+) -> list[ListingData]:
+    """The listings with an offer in some of these markets whose inputs changed (or no
+    offer yet): those a batch will price, so only theirs need their packings read."""
+    chosen = []
+    for listing in listings:
+        for code in codes:
+            row = current.get((listing.id, code))
+            if row is None or row.input_hash != inputs[(listing.id, code)]:
                 chosen.append(listing)
                 break
     return chosen
@@ -294,8 +309,9 @@ def write_offers(listings: Sequence[ListingData], pricing: Pricing) -> RepriceRe
     current = current_offers(
         [listing.id for listing in listings], None if withdrawn else pricing.codes
     )
-    memo = stored_packings(to_price(submitted, pricing, current))
-    plan = plan_offers(submitted, pricing, current, memo)
+    inputs = input_hashes(submitted, pricing)
+    memo = stored_packings(to_price(submitted, pricing.codes, current, inputs))
+    plan = plan_offers(submitted, pricing, current, inputs, memo)
     return store_plan(plan, _withdrawals(withdrawn, current, pricing.now))
 
 
