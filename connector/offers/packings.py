@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import JSON, cast, func, select
+from sqlalchemy.dialects.postgresql import JSONB
 
 from connector.extensions import db
 from connector.models import StoredPacking
@@ -56,12 +57,21 @@ def found_rows(memo: PackingMemo) -> list[dict]:
 
 
 def store_packings(rows: list[dict]) -> None:
-    """Keep the goods' packings; a row another batch wrote meanwhile is replaced (at worst a
-    packing it added is worked out again next time)."""
+    """Keep the goods' packings, merged into what is stored: two reprices writing the same
+    goods at once (different markets, so different limits) both keep what they found."""
     if not rows:
         return
     insert = conflict_insert(StoredPacking)
     upsert = insert.on_conflict_do_update(
-        index_elements=[StoredPacking.goods_key], set_={"parcels": insert.excluded.parcels}
+        index_elements=[StoredPacking.goods_key],
+        set_={"parcels": _merged(StoredPacking.parcels, insert.excluded.parcels)},
     )
     db.session.execute(upsert, rows)
+
+
+def _merged(stored, found):
+    """The stored map of limits to parcels with the found one's keys added (or replaced:
+    a key's rows are the same whoever packed them)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return cast(cast(stored, JSONB).op("||")(cast(found, JSONB)), JSON)
+    return func.json_patch(stored, found)

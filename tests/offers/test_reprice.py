@@ -202,3 +202,30 @@ def test_a_listing_whose_size_changed_is_packed_anew(
     parcels = {qty: count for qty, _price, count in _tiers(before)}
     repacked = {qty: count for qty, _price, count in _tiers(after)}
     assert any(repacked[qty] > parcels[qty] for qty in parcels), (parcels, repacked)
+
+
+@pytest.mark.both_databases
+def test_packings_two_reprices_store_at_once_are_both_kept(
+    app, client, exporter_token, rates, translator
+):
+    """Two reprices of different markets read a goods' row before either writes it: each
+    stores what it found, and neither write drops the other's."""
+    from connector.extensions import db
+    from connector.models import StoredPacking
+    from connector.offers.packings import store_packings
+
+    create(client, exporter_token, tshirt())
+    run_jobs(app)
+    with app.app_context():
+        row = max(db.session.execute(select(StoredPacking)).scalars(), key=lambda r: len(r.parcels))
+        goods, everything = row.goods_key, dict(row.parcels)
+        assert len(everything) >= 2, everything
+        keys = sorted(everything)
+        first = {key: everything[key] for key in keys[::2]}
+        second = {key: everything[key] for key in keys[1::2]}
+        row.parcels = first  # as the first reprice left it
+        db.session.commit()
+        store_packings([{"goods_key": goods, "parcels": second}])  # the second one's
+        db.session.commit()
+        db.session.expire_all()
+        assert db.session.get(StoredPacking, goods).parcels == everything
