@@ -6,7 +6,7 @@ feeds and API answers could point sellers (and their caches) anywhere.
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, has_request_context, request, url_for
 
 
 def public_base() -> str:
@@ -18,10 +18,16 @@ def public_url_for(endpoint: str, **values) -> str:
     """``url_for`` made absolute against ``PUBLIC_URL`` instead of the request's host.
 
     Works outside a request too (commands, jobs), where ``url_for`` would want
-    ``SERVER_NAME``: there the app's root is the public URL itself.
+    ``SERVER_NAME``. Either way the app's root is the public URL itself: a path prefix
+    the app is served under belongs in ``PUBLIC_URL``, so the script root a request
+    came in with (a proxy's mount point) is not added twice.
     """
     if has_request_context():
-        return public_base() + url_for(endpoint, **values)
+        path = url_for(endpoint, **values)
+        root = request.script_root
+        if root and path.startswith(root + "/"):
+            path = path[len(root) :]
+        return public_base() + path
     return public_base() + _path_for(endpoint, values)
 
 

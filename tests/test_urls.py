@@ -26,3 +26,15 @@ def test_a_link_built_in_a_request_is_the_same_whatever_host_the_client_sent(app
     with app.test_request_context(base_url="http://attacker.example"):
         inside = public_url_for(endpoint, **values)
     assert inside == outside == "https://connector.example/api/v1/channel-feeds/k3y/KZ/kaspi"
+
+
+def test_an_app_served_under_a_prefix_links_it_once(app):
+    """Behind a proxy that mounts the app under /connector, PUBLIC_URL carries the prefix
+    and links name it once, in a request (whose script root is the prefix) and outside."""
+    app.config["PUBLIC_URL"] = "https://shop.example/connector"
+    endpoint, values = FEED
+    with app.app_context():
+        outside = public_url_for(endpoint, **values)
+    with app.test_request_context("/connector/", base_url="https://shop.example/connector"):
+        inside = public_url_for(endpoint, **values)
+    assert inside == outside == "https://shop.example/connector/api/v1/channel-feeds/k3y/KZ/kaspi"
