@@ -241,7 +241,8 @@ def _price_modes(
 
 def _price_variants(costs_by_variant: list, landing: Landing, market: Market) -> list[dict]:
     cache: dict[tuple[Decimal, int], dict] = {}
-    digits = price_digits(market.currency, market.rounding_step)
+    currency, locales = market.currency, market.locales
+    digits = price_digits(currency, market.rounding_step)
     out = []
     for info, costs in costs_by_variant:
         prices = []
@@ -250,14 +251,14 @@ def _price_variants(costs_by_variant: list, landing: Landing, market: Market) ->
             if priced is None:
                 # The tier's price is that of a consignment of its minimum quantity.
                 price = consignment_price(landing, cost, min_qty)
+                amount = price.price
                 priced = cache[(cost, min_qty)] = {
                     "min_qty": min_qty,
-                    "price": str(price.price),
+                    "price": str(amount),
                     "display": {
-                        locale: format_price(price.price, market.currency, locale, digits)
-                        for locale in market.locales
+                        locale: format_price(amount, currency, locale, digits) for locale in locales
                     },
-                    "breakdown": price.as_list(),
+                    "breakdown": list(map(str, price.components.values())),
                     "notes": list(price.notes),
                     # The factory's unit cost: what orders are priced from and the factory
                     # is paid. Never shown to sellers (see connector.offers.visibility).

@@ -112,32 +112,29 @@ class ParcelCharge(NamedTuple):
         }
 
 
-@dataclass(frozen=True)
-class Price:
+class Price(NamedTuple):
     """A consignment's price per unit and in all, each with components that add up exactly.
 
     ``price`` is the retail unit price (rounded up by the market's step), the one
     an offer shows; ``total`` is the exact consignment total rounded once, which
-    never exceeds ``quantity`` x ``price``.
+    never exceeds ``quantity`` x ``price``. A named tuple, like ``ParcelCharge``: a
+    reprice makes millions, and a frozen dataclass's constructor cost ten times more.
     """
 
     currency: str
     price: Decimal
     components: dict[str, Decimal]
-    notes: tuple[str, ...] = ()
-    landed: Decimal = Decimal(0)  # exact goods + shipping + duty + VAT per unit, before fees
-    quantity: int = 1
-    total: Decimal = Decimal(0)
-    total_components: dict[str, Decimal] = field(default_factory=dict)
-    parcels: tuple[ParcelCharge, ...] = ()
+    notes: tuple[str, ...]
+    landed: Decimal  # exact goods + shipping + duty + VAT per unit, before fees
+    quantity: int
+    total: Decimal
+    total_components: dict[str, Decimal]
+    parcels: tuple[ParcelCharge, ...]
+    parcel_count: int
 
     def as_list(self) -> list[str]:
         # ``components`` is built in COMPONENTS order.
         return list(map(str, self.components.values()))
-
-    @property
-    def parcel_count(self) -> int:
-        return sum(parcel.count for parcel in self.parcels)
 
 
 def chargeable_weight_g(parcel: Parcel | Box, divisor: int) -> int:
@@ -305,15 +302,17 @@ def prepare(
 
 def _customs(landing: Landing, value: Decimal, weight_g: int) -> tuple[Decimal, Decimal, bool]:
     """Duty and VAT of one parcel of customs value ``value``: (duty, vat, below threshold)."""
-    if landing.threshold is not None and value <= landing.threshold:
-        vat = value * landing.vat_rate / HUNDRED if landing.below == "vat_only" else Decimal(0)
-        return Decimal(0), vat, True
-    base = value - landing.threshold if landing.duty_basis == "excess" else value
-    minimum = landing.duty_min_per_kg * Decimal(weight_g) / GRAMS_PER_KG
-    duty = max(base * landing.duty_rate / HUNDRED, minimum)
-    vat = Decimal(0)
-    if landing.vat_on_duty_regime:
-        vat = (value + duty) * landing.vat_rate / HUNDRED
+    threshold = landing.threshold
+    if threshold is not None and value <= threshold:
+        vat = value * landing.vat_rate / HUNDRED if landing.below == "vat_only" else ZERO
+        return ZERO, vat, True
+    base = value - threshold if landing.duty_basis == "excess" else value
+    duty = base * landing.duty_rate / HUNDRED
+    if landing.duty_min_per_kg:
+        duty = max(duty, landing.duty_min_per_kg * Decimal(weight_g) / GRAMS_PER_KG)
+    else:
+        duty = max(duty, ZERO)
+    vat = (value + duty) * landing.vat_rate / HUNDRED if landing.vat_on_duty_regime else ZERO
     return duty, vat, False
 
 
@@ -353,11 +352,14 @@ def consignment_price(landing: Landing, unit_cost_cny: Decimal, quantity: int) -
     goods = goods_unit * qty
     # One pass over the parcels (a reprice prices every tier of every listing).
     shipping = duty = vat = ZERO
+    parcels = 0
     all_below, some_below = True, False
     for charge in charges:
-        shipping += charge.shipping * charge.count
-        duty += charge.duty * charge.count
-        vat += charge.vat * charge.count
+        count = charge.count
+        parcels += count
+        shipping += charge.shipping * count
+        duty += charge.duty * count
+        vat += charge.vat * count
         if charge.below_threshold:
             some_below = True
         else:
@@ -371,23 +373,24 @@ def consignment_price(landing: Landing, unit_cost_cny: Decimal, quantity: int) -
         notes.append("duty_includes_vat")
     landed = goods + shipping + duty + vat
     fixed_fees = landing.fixed_fees * qty  # fixed fees are per unit
-    keep, unit = landing.keep, landing.unit
+    keep = landing.keep
     planned = (landed * landing.margin_factor + fixed_fees) / keep
     floor = (landed * landing.floor_factor + fixed_fees) / keep
     target = max(planned, floor, market.minimum_price * qty)
     if target > planned:
         notes.append("raised_to_minimum")
-    step = market.rounding_step
+    step, unit = market.rounding_step, landing.unit
     # Rounded once: the unit price up to the market's step; the consignment total up to
     # the step on its own exact amount, so it never exceeds quantity x unit price.
-    price = round_up(target / qty, step).quantize(unit)
-    total = round_up(target, step).quantize(unit)
     if quantity == 1:
+        price = total = round_up(target, step).quantize(unit)
         per_unit = _components(
             goods, shipping, duty, vat, landing, price, target, landing.fixed_fees
         )
         in_all = dict(per_unit)
     else:
+        price = round_up(target / qty, step).quantize(unit)
+        total = round_up(target, step).quantize(unit)
         per_unit = _components(
             goods / qty,
             shipping / qty,
@@ -409,6 +412,7 @@ def consignment_price(landing: Landing, unit_cost_cny: Decimal, quantity: int) -
         total,
         in_all,
         tuple(charges),
+        parcels,
     )
 
 
